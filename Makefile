@@ -1,0 +1,10 @@
+# Developer commands; see README.md. Odoo 18 must be importable by python3.
+PYTHON ?= python3
+
+.PHONY: run test
+
+run:
+	$(PYTHON) tools/portalctl.py run
+
+test:
+	$(PYTHON) tools/portalctl.py test

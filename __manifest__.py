@@ -1,0 +1,41 @@
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+{
+    'name': "Customer Portal",
+    'version': '18.0.1.0.0',
+    'category': 'Website/Website',
+    'summary': "A complete self-service customer portal: balances, payments, statements, MFA",
+    'description': """
+Customer Portal
+===============
+Extends Odoo's customer portal with a per-company portal address and banner,
+and the building blocks of a complete self-service portal.
+""",
+    'author': "customer_portal",
+    'license': 'LGPL-3',
+    'depends': [
+        'portal',
+        'account_payment',
+        'sale_management',
+        'auth_totp_portal',
+        'auth_signup',
+    ],
+    'external_dependencies': {
+        'python': ['pyotp', 'qrcode'],
+    },
+    'data': [
+        'views/res_config_settings_views.xml',
+        'views/portal_templates.xml',
+        'views/portal_login_templates.xml',
+    ],
+    'demo': [
+        'demo/customer_portal_demo.xml',
+    ],
+    'assets': {
+        'web.assets_tests': [
+            'customer_portal/static/tests/tours/**/*',
+        ],
+    },
+    'post_init_hook': '_post_init_hook',
+    'installable': True,
+    'application': False,
+}

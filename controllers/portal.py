@@ -1,0 +1,59 @@
+from werkzeug.urls import url_encode
+
+from odoo import http
+from odoo.http import request
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.web.controllers.home import Home
+
+
+class CustomerPortalHome(Home):
+
+    @http.route()
+    def web_login(self, redirect=None, **kw):
+        # EXTENDS web: the login page reached from /portal/<slug> shows that company (P1).
+        response = super().web_login(redirect=redirect, **kw)
+        portal = request.params.get('portal')
+        if portal and getattr(response, 'qcontext', None) is not None:
+            company = request.env['res.company']._get_by_portal_slug(portal)
+            if company:
+                response.qcontext['portal_company'] = company
+        return response
+
+
+class CustomerPortalController(CustomerPortal):
+
+    @http.route('/portal/<string:slug>', type='http', auth='public', website=True, sitemap=False)
+    def portal_entry(self, slug, **kw):
+        """The company's portal address (P1): its login page for visitors, the portal for users."""
+        company = request.env['res.company']._get_by_portal_slug(slug)
+        if not company:
+            raise request.not_found()
+        if request.session.uid:
+            return request.redirect('/my')
+        return request.redirect('/web/login?' + url_encode({'redirect': '/my', 'portal': company.portal_slug}))
+
+    @http.route()
+    def home(self, **kw):
+        # EXTENDS portal: the banner of the customer's company on top of the portal home (P2).
+        response = super().home(**kw)
+        response.qcontext['portal_banner'] = request.env.user.company_id.sudo()._get_portal_banner()
+        return response
+
+    @http.route('/my/banner/preview', type='http', auth='user', website=True, sitemap=False)
+    def portal_banner_preview(self, company_id=None, **kw):
+        """The banner as a customer of the company sees it, for the administrators who edit it."""
+        user = request.env.user
+        company = user.company_id
+        if company_id:
+            try:
+                company = request.env['res.company'].browse(int(company_id))
+            except (TypeError, ValueError):
+                raise request.not_found()
+        if not user.has_group('base.group_system') or company not in user.company_ids:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update({
+            'portal_banner': company.sudo()._get_portal_banner(),
+            'preview_company': company,
+        })
+        return request.render('customer_portal.portal_banner_preview', values)

@@ -1,0 +1,118 @@
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
+
+PORTAL_SLUG_MIN = 3
+PORTAL_SLUG_MAX = 63
+PORTAL_SLUG_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
+# Words that name Odoo routes or would mislead a customer about whose portal it is.
+RESERVED_PORTAL_SLUGS = frozenset({
+    'admin', 'administrator', 'api', 'app', 'apps', 'assets', 'auth', 'billing', 'customer',
+    'customers', 'dashboard', 'help', 'home', 'json', 'login', 'logout', 'mail', 'my', 'odoo',
+    'odoo-bin', 'pay', 'payment', 'payments', 'portal', 'public', 'root', 'security', 'shop',
+    'signup', 'static', 'support', 'system', 'test', 'web', 'website', 'websocket', 'www',
+    'xmlrpc', 'jsonrpc',
+})
+
+
+class ResCompany(models.Model):
+    _inherit = 'res.company'
+
+    portal_slug = fields.Char(
+        string="Portal Name",
+        copy=False,
+        help="Unique name of this company's customer portal, used in its address: <base url>/portal/<name>.",
+    )
+    portal_url = fields.Char(string="Portal URL", compute='_compute_portal_url')
+    portal_banner = fields.Html(
+        string="Portal Banner Message",
+        translate=True,
+        sanitize=True,
+        help="Shown at the top of the portal home page of this company's customers.",
+    )
+
+    _sql_constraints = [
+        ('portal_slug_unique', 'UNIQUE(portal_slug)', "This portal name is already used by another company."),
+    ]
+
+    @api.depends('portal_slug')
+    def _compute_portal_url(self):
+        base_url = self.env['ir.config_parameter'].sudo().get_param('web.base.url', '')
+        for company in self:
+            company.portal_url = company.portal_slug and f"{base_url}/portal/{company.portal_slug}"
+
+    @api.constrains('portal_slug')
+    def _check_portal_slug(self):
+        for company in self:
+            error = company._get_portal_slug_error(company.portal_slug)
+            if error:
+                raise ValidationError(error)
+        # The SQL constraint would do, but its message names no company; say which one holds it.
+        for company in self:
+            other = self.search([('portal_slug', '=', company.portal_slug), ('id', '!=', company.id)], limit=1)
+            if other:
+                raise ValidationError(_(
+                    "The portal name “%(slug)s” is already used by %(company)s. Choose another one.",
+                    slug=company.portal_slug, company=other.sudo().name,
+                ))
+
+    @api.model
+    def _get_portal_slug_error(self, slug):
+        """Return why ``slug`` cannot be a portal name, or None when it can."""
+        if not slug:
+            return _("The portal name is required.")
+        if not PORTAL_SLUG_MIN <= len(slug) <= PORTAL_SLUG_MAX:
+            return _(
+                "The portal name must have between %(min)s and %(max)s characters.",
+                min=PORTAL_SLUG_MIN, max=PORTAL_SLUG_MAX,
+            )
+        if not PORTAL_SLUG_RE.match(slug):
+            return _(
+                "The portal name may only contain lowercase letters (a-z), digits (0-9) and single "
+                "hyphens, and must start and end with a letter or a digit."
+            )
+        if slug in RESERVED_PORTAL_SLUGS:
+            return _("“%s” is a reserved word and cannot be used as a portal name.", slug)
+        return None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # EXTENDS base: every company gets a portal name at creation (P1).
+        companies = super().create(vals_list)
+        companies.filtered(lambda c: not c.portal_slug)._assign_portal_slug()
+        return companies
+
+    def _assign_portal_slug(self):
+        for company in self:
+            company.portal_slug = company._generate_portal_slug()
+
+    def _generate_portal_slug(self):
+        """A valid, unused portal name derived from the company name."""
+        self.ensure_one()
+        slug = self.env['ir.http']._slugify(self.name or '').lower()
+        base = re.sub(r'[^a-z0-9]+', '-', slug)[:PORTAL_SLUG_MAX].strip('-')
+        if len(base) < PORTAL_SLUG_MIN or base in RESERVED_PORTAL_SLUGS:
+            base = f"{base}-portal".strip('-') if base else 'company-portal'
+        candidate, counter = base, 1
+        while self.search_count([('portal_slug', '=', candidate), ('id', '!=', self.id)], limit=1):
+            counter += 1
+            suffix = f"-{counter}"
+            candidate = base[:PORTAL_SLUG_MAX - len(suffix)].rstrip('-') + suffix
+        return candidate
+
+    @api.model
+    def _get_by_portal_slug(self, slug):
+        """The company whose portal name is ``slug`` (sudo, for public routes), or an empty recordset."""
+        if not isinstance(slug, str) or self._get_portal_slug_error(slug):
+            return self.browse()
+        return self.sudo().search([('portal_slug', '=', slug)], limit=1)
+
+    def _get_portal_banner(self):
+        """The banner to show, or False when it holds no visible content."""
+        self.ensure_one()
+        banner = self.portal_banner
+        if not banner or not (html2plaintext(banner).strip() or '<img' in banner):
+            return False
+        return banner

@@ -1,0 +1,21 @@
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = 'res.config.settings'
+
+    portal_slug = fields.Char(related='company_id.portal_slug', readonly=False)
+    portal_url = fields.Char(related='company_id.portal_url')
+    portal_banner = fields.Html(related='company_id.portal_banner', readonly=False)
+
+    def action_preview_portal_banner(self):
+        """Open the banner as the company's customers will see it, before it is saved."""
+        self.ensure_one()
+        if not self.env.user.has_group('base.group_system'):
+            raise AccessError(_("Only administrators can preview the portal banner."))
+        return {
+            'type': 'ir.actions.act_url',
+            'url': f'/my/banner/preview?settings_id={self.id}',
+            'target': 'new',
+        }

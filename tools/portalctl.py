@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Run or test the customer_portal addon on this machine's Odoo 18.
+
+    python3 tools/portalctl.py run     # demo database, served on 127.0.0.1:8069
+    python3 tools/portalctl.py test    # throwaway database, every test, summary
+
+Odoo 18 itself is a prerequisite: ``python3 -c "import odoo"`` must work.  This script
+installs what the package registries provide (the addon's Python requirements; PostgreSQL,
+wkhtmltopdf and Chromium from Debian when run as root) and, unless PGHOST names an existing
+server, runs a PostgreSQL cluster of its own under .data/.
+
+Environment:
+    PGHOST, PGPORT, PGUSER, PGPASSWORD   use this PostgreSQL server instead of the embedded one
+    CP_DATA_DIR      where the embedded cluster, the filestore and logs live (default: .data)
+    CP_DB            name of the demo database of `run` (default: customer_portal_demo)
+    CP_HTTP_PORT     port of `run` (default: 8069)
+    ODOO_ADDONS_PATH extra addons directories, comma separated
+"""
+import argparse
+import glob
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULE = 'customer_portal'
+# payment_demo is installed beside the addon so that the demo shows online payments.
+DEMO_MODULES = [MODULE, 'payment_demo']
+DATA = Path(os.environ.get('CP_DATA_DIR') or ROOT / '.data').resolve()
+PG_USER = 'odoo'  # Odoo refuses to run as the "postgres" role.
+TEST_TIMEOUT = 15 * 60
+
+DEBIAN_PACKAGES = {
+    # command: Debian package
+    'initdb': 'postgresql',
+    'wkhtmltopdf': 'wkhtmltopdf',
+    'chromium': 'chromium',
+}
+
+
+def say(message):
+    print(f"[portalctl] {message}", flush=True)
+
+
+def die(message, code=2):
+    print(f"[portalctl] error: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------
+# Prerequisites
+# ---------------------------------------------------------------------------
+
+def check_odoo():
+    try:
+        import odoo.release  # noqa: PLC0415
+    except ImportError:
+        die("python3 cannot import Odoo. Odoo 18.0 is a prerequisite: install it (with its own "
+            "Python requirements) so that `python3 -c 'import odoo'` works; see README.md.")
+    if odoo.release.version_info[0] != 18:
+        die(f"Odoo 18 is required, python3 imports Odoo {odoo.release.version}.")
+    return Path(odoo.__file__).resolve().parent
+
+
+def ensure_python_requirements(*files):
+    wanted = {'pyotp': 'pyotp', 'qrcode': 'qrcode', 'websocket': 'requirements-test.txt'}
+    import importlib.util  # noqa: PLC0415
+    missing = [name for name in wanted if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    say(f"installing Python requirements ({', '.join(missing)} missing)")
+    cmd = [sys.executable, '-m', 'pip', 'install', '--quiet']
+    for file in files:
+        cmd += ['-r', str(ROOT / file)]
+    if subprocess.call(cmd) != 0:
+        die(f"could not install {', '.join(files)} with pip.")
+
+
+def find_pg_command(name):
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f'/usr/lib/postgresql/*/bin/{name}'),
+                        key=lambda p: int(p.split('/')[4]) if p.split('/')[4].isdigit() else 0)
+    return candidates[-1] if candidates else None
+
+
+def ensure_debian_packages(commands):
+    missing = {}
+    for command in commands:
+        present = find_pg_command(command) if command in ('initdb', 'pg_ctl') else shutil.which(command)
+        if not present:
+            missing[command] = DEBIAN_PACKAGES[command]
+    if not missing:
+        return
+    packages = sorted(set(missing.values()))
+    if os.geteuid() != 0 or not shutil.which('apt-get'):
+        die(f"missing {', '.join(missing)}: install the Debian package(s) {' '.join(packages)} "
+            f"(apt-get install {' '.join(packages)}), or run this command as root.")
+    say(f"installing Debian packages: {' '.join(packages)}")
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    if subprocess.call(['apt-get', 'update', '-qq'], env=env) != 0 or \
+            subprocess.call(['apt-get', 'install', '-y', '-qq', *packages], env=env) != 0:
+        die(f"apt-get could not install {' '.join(packages)}.")
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------
+
+class Postgres:
+    """The server Odoo talks to: an existing one (PGHOST) or an embedded cluster under DATA."""
+
+    def __init__(self):
+        self.external = bool(os.environ.get('PGHOST'))
+        self.pgdata = DATA / 'postgres'
+        self.socket_dir = DATA / 'run'
+        self.started_here = False
+
+    @property
+    def odoo_args(self):
+        if self.external:
+            return []  # libpq reads PGHOST, PGPORT, PGUSER and PGPASSWORD itself
+        return ['--db_host', str(self.socket_dir), '--db_port', '5432', '--db_user', PG_USER]
+
+    def connect(self, dbname='postgres'):
+        import psycopg2  # noqa: PLC0415
+        kwargs = {} if self.external else {'host': str(self.socket_dir), 'port': 5432, 'user': PG_USER}
+        connection = psycopg2.connect(dbname=dbname, **kwargs)
+        connection.autocommit = True
+        return connection
+
+    def _as_postgres(self, cmd):
+        # PostgreSQL refuses to run as root: run its server commands as the postgres user.
+        if os.geteuid() == 0:
+            return ['runuser', '-u', 'postgres', '--', *cmd]
+        return cmd
+
+    def start(self):
+        if self.external:
+            say(f"using the PostgreSQL server at {os.environ['PGHOST']}")
+            return
+        initdb, pg_ctl = find_pg_command('initdb'), find_pg_command('pg_ctl')
+        for folder in (DATA, self.pgdata, self.socket_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.pgdata, 'postgres', 'postgres')
+            shutil.chown(self.socket_dir, 'postgres', 'postgres')
+            os.chmod(self.pgdata, 0o700)
+        if not (self.pgdata / 'PG_VERSION').exists():
+            say(f"creating a PostgreSQL cluster in {self.pgdata}")
+            cmd = [initdb, '-D', str(self.pgdata), '-U', PG_USER, '-A', 'trust',
+                   '-E', 'UTF8', '--locale=C.UTF-8']
+            if subprocess.call(self._as_postgres(cmd), stdout=subprocess.DEVNULL) != 0:
+                die(f"initdb failed for {self.pgdata} (if run as root, the postgres user must be able "
+                    f"to reach this folder; set CP_DATA_DIR elsewhere).")
+        status = subprocess.call(self._as_postgres([pg_ctl, 'status', '-D', str(self.pgdata)]),
+                                 stdout=subprocess.DEVNULL)
+        if status == 0:
+            return
+        say("starting PostgreSQL")
+        logfile = DATA / 'run' / 'postgres.log'
+        options = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c max_connections=200"
+        cmd = [pg_ctl, 'start', '-w', '-t', '60', '-D', str(self.pgdata), '-l', str(logfile), '-o', options]
+        if subprocess.call(self._as_postgres(cmd), stdout=subprocess.DEVNULL) != 0:
+            die(f"PostgreSQL did not start; see {logfile}.")
+        self.started_here = True
+
+    def stop(self):
+        if self.started_here:
+            subprocess.call(self._as_postgres([find_pg_command('pg_ctl'), 'stop', '-m', 'fast', '-D',
+                                               str(self.pgdata)]), stdout=subprocess.DEVNULL)
+
+    def database_exists(self, dbname):
+        return bool(self.query('postgres', "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)))
+
+    def query(self, dbname, sql, params=()):
+        """The first column of the first row, or None."""
+        connection = self.connect(dbname)
+        try:
+            with connection.cursor() as cr:
+                cr.execute(sql, params)
+                row = cr.fetchone() if cr.description else None
+                return row and row[0]
+        finally:
+            connection.close()
+
+    def module_installed(self, dbname, module):
+        try:
+            return self.query(dbname, "SELECT state FROM ir_module_module WHERE name = %s", (module,)) == 'installed'
+        except Exception:  # noqa: BLE001 - a broken or half-made database is simply not ready
+            return False
+
+    def drop_database(self, dbname):
+        self.query('postgres', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (dbname,))
+        self.query('postgres', f'DROP DATABASE IF EXISTS "{dbname}"')
+
+
+# ---------------------------------------------------------------------------
+# Odoo
+# ---------------------------------------------------------------------------
+
+def addons_path(odoo_package):
+    """Odoo's addons, then a folder holding this repository under its technical name."""
+    link_parent = DATA / 'addons'
+    link_parent.mkdir(parents=True, exist_ok=True)
+    link = link_parent / MODULE
+    if link.is_symlink() and link.resolve() != ROOT:
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(ROOT, target_is_directory=True)
+    paths = [str(p) for p in (odoo_package.parent / 'addons', odoo_package / 'addons') if p.is_dir()]
+    extra = [p for p in os.environ.get('ODOO_ADDONS_PATH', '').split(',') if p]
+    return ','.join(extra + paths + [str(link_parent)])
+
+
+def odoo_command(odoo_package, postgres, *args):
+    return [sys.executable, '-m', 'odoo', '--addons-path', addons_path(odoo_package),
+            '--data-dir', str(DATA / 'odoo'), *postgres.odoo_args, *args]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def cmd_run(args):
+    odoo_package = check_odoo()
+    ensure_python_requirements('requirements.txt')
+    ensure_debian_packages(['initdb', 'wkhtmltopdf'])
+    postgres = Postgres()
+    postgres.start()
+    dbname = os.environ.get('CP_DB', 'customer_portal_demo')
+    port = int(os.environ.get('CP_HTTP_PORT', '8069'))
+    if postgres.database_exists(dbname) and postgres.module_installed(dbname, MODULE):
+        say(f"updating the addon in the existing database {dbname}")
+        step = ['-u', MODULE]
+    else:
+        if postgres.database_exists(dbname):
+            postgres.drop_database(dbname)  # a half-made database from an interrupted run
+        say(f"creating the demo database {dbname} (a few minutes)")
+        step = ['-i', ','.join(DEMO_MODULES)]
+    if subprocess.call(odoo_command(odoo_package, postgres, '-d', dbname, *step, '--stop-after-init',
+                                    '--log-level', 'warn')) != 0:
+        die("Odoo could not install the addon; see the messages above.")
+    slug = postgres.query(dbname, "SELECT portal_slug FROM res_company ORDER BY id LIMIT 1")
+    base = f"http://127.0.0.1:{port}"
+    print(f"""
+Customer Portal demo on Odoo 18
+  Back office : {base}/odoo          login: admin       password: admin
+  Portal URL  : {base}/portal/{slug}
+  Customer    : login: emma.wilson@gemini-furniture.example   password: portal-demo
+Press Ctrl+C to stop.
+""", flush=True)
+    try:
+        return subprocess.call(odoo_command(odoo_package, postgres, '-d', dbname, '--db-filter', f'^{dbname}$',
+                                            '--http-interface', '127.0.0.1', '--http-port', str(port)))
+    except KeyboardInterrupt:
+        return 0
+
+
+# ---------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------
+
+LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)')
+TEST_START = re.compile(r'^Starting (?P<test>\S+) \.\.\.')
+TEST_FAIL = re.compile(r'^(?P<kind>FAIL|ERROR): (?P<test>\S+)')
+
+
+def summarize(log_path):
+    """Count what the log says: tests started, tests that failed, errors outside any test."""
+    started, failed, stray_errors = [], {}, []
+    with open(log_path, encoding='utf-8', errors='replace') as log:
+        for line in log:
+            match = LOG_LINE.match(line)
+            if not match:
+                continue
+            level, logger, msg = match['level'], match['logger'], match['msg']
+            in_module = logger.startswith(f'odoo.addons.{MODULE}')
+            if level == 'INFO' and in_module and (start := TEST_START.match(msg)):
+                started.append(start['test'])
+            elif level in ('ERROR', 'CRITICAL'):
+                fail = TEST_FAIL.match(msg)
+                if fail:
+                    failed.setdefault(fail['test'], f"{fail['kind']}: {fail['test']}")
+                elif not msg.startswith('Test suite halted'):
+                    stray_errors.append(f"{logger}: {msg}"[:300])
+    return started, failed, stray_errors
+
+
+def cmd_test(args):
+    odoo_package = check_odoo()
+    ensure_python_requirements('requirements.txt', 'requirements-test.txt')
+    ensure_debian_packages(['initdb', 'wkhtmltopdf', 'chromium'])
+    postgres = Postgres()
+    postgres.start()
+    dbname = f"{MODULE}_test_{int(time.time())}_{os.getpid()}"
+    log_path = DATA / 'test.log'
+    tags = f'/{MODULE}' + (f':{args.tags}' if args.tags else '')
+    cmd = odoo_command(odoo_package, postgres, '-d', dbname, '-i', ','.join(DEMO_MODULES),
+                       '--test-enable', '--test-tags', tags, '--stop-after-init',
+                       '--http-interface', '127.0.0.1', '--http-port', str(free_port()),
+                       '--max-cron-threads', '0', '--logfile', str(log_path))
+    say(f"installing {MODULE} with its tests in the throwaway database {dbname}; full log: {log_path}")
+    started_at = time.time()
+    returncode = None
+    try:
+        log_path.unlink(missing_ok=True)
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        returncode = follow(process, log_path)
+    finally:
+        try:
+            postgres.drop_database(dbname)
+        except Exception as e:  # noqa: BLE001 - report, the summary matters more
+            say(f"could not drop {dbname}: {e}")
+        shutil.rmtree(DATA / 'odoo' / 'filestore' / dbname, ignore_errors=True)
+        postgres.stop()
+    started, failed, stray_errors = summarize(log_path)
+    duration = time.time() - started_at
+    print("\n==================== customer_portal test summary ====================")
+    print(f"tests run: {len(started)}   failed: {len(failed)}   time: {duration:.0f}s   odoo exit code: {returncode}")
+    for line in failed.values():
+        print(f"  {line}")
+    problems = 0
+    if stray_errors:
+        print("errors logged outside the tests (install or teardown):")
+        for line in stray_errors[:20]:
+            print(f"  {line}")
+        problems = 1 if not failed else 0
+    if not started:
+        print("no test ran: the addon did not install, or no test was found")
+        problems = 1
+    if returncode not in (0, None) and not failed and not problems:
+        print(f"Odoo exited with code {returncode}")
+        problems = 1
+    n_failed = len(failed) + problems
+    n_passed = len(started) - len(failed)
+    print(f"{n_passed} passed, {n_failed} failed", flush=True)
+    return 1 if n_failed else 0
+
+
+def follow(process, log_path):
+    """Wait for Odoo, echoing test progress and problems from its log as they come."""
+    deadline = time.time() + TEST_TIMEOUT
+    position, echoing = 0, False
+    while True:
+        finished = process.poll() is not None
+        if log_path.exists():
+            with open(log_path, encoding='utf-8', errors='replace') as log:
+                log.seek(position)
+                chunk = log.read()
+                position = log.tell()
+            for line in chunk.splitlines():
+                match = LOG_LINE.match(line)
+                if match:
+                    echoing = match['level'] in ('WARNING', 'ERROR', 'CRITICAL') or (
+                        match['logger'].startswith(f'odoo.addons.{MODULE}') and match['msg'].startswith('Starting'))
+                if echoing:  # a problem, a test starting, or the traceback under a problem
+                    print(line[:500], flush=True)
+        if finished:
+            return process.returncode
+        if time.time() > deadline:
+            process.kill()
+            say(f"tests stopped after {TEST_TIMEOUT // 60} minutes")
+            return -1
+        time.sleep(1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest='command', required=True)
+    sub.add_parser('run', help="serve a demo database on 127.0.0.1")
+    test = sub.add_parser('test', help="run every test on a throwaway database")
+    test.add_argument('--tags', default='', help="restrict to these test classes or methods (Odoo test-tags syntax "
+                                                  "after the module, e.g. TestPortalSettings)")
+    args = parser.parse_args()
+    sys.exit(cmd_run(args) if args.command == 'run' else cmd_test(args))
+
+
+if __name__ == '__main__':
+    main()
