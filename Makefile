@@ -4,7 +4,7 @@ PYTHON ?= python3
 .PHONY: run test
 
 run:
-	$(PYTHON) tools/portalctl.py run
+	$(PYTHON) scripts/portalctl.py run
 
 test:
-	$(PYTHON) tools/portalctl.py test
+	$(PYTHON) scripts/portalctl.py test

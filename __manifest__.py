@@ -23,6 +23,7 @@ and the building blocks of a complete self-service portal.
         'python': ['pyotp', 'qrcode'],
     },
     'data': [
+        'security/ir.model.access.csv',
         'views/res_config_settings_views.xml',
         'views/portal_templates.xml',
         'views/portal_login_templates.xml',

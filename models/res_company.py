@@ -33,6 +33,25 @@ class ResCompany(models.Model):
         help="Shown at the top of the portal home page of this company's customers.",
     )
 
+    # Feature switches of the Customer Portal settings (features.md P3-P16): the features that
+    # stock Odoo already shows customers default on, new abilities default off.
+    portal_enforce_mfa = fields.Boolean(
+        string="Enforce Multi-Factor Authentication",
+        help="Every portal user of this company must sign in with an authenticator app code.",
+    )
+    portal_prevent_duplicate_payment = fields.Boolean(
+        string="Prevent Duplicate Payments", default=True,
+        help="No new payment on an invoice while another payment of it is being processed.",
+    )
+    portal_bulk_payment = fields.Boolean(
+        string="Bulk Payments",
+        help="Customers may pay several invoices at once with a single payment.",
+    )
+    portal_display_credit_notes = fields.Boolean(
+        string="Display Credit Notes",
+        help="Customers see their credit notes, the invoices they were applied to and their refunds.",
+    )
+
     _sql_constraints = [
         ('portal_slug_unique', 'UNIQUE(portal_slug)', "This portal name is already used by another company."),
     ]

@@ -8,6 +8,11 @@ class ResConfigSettings(models.TransientModel):
     portal_slug = fields.Char(related='company_id.portal_slug', readonly=False)
     portal_url = fields.Char(related='company_id.portal_url')
     portal_banner = fields.Html(related='company_id.portal_banner', readonly=False)
+    portal_enforce_mfa = fields.Boolean(related='company_id.portal_enforce_mfa', readonly=False)
+    portal_prevent_duplicate_payment = fields.Boolean(
+        related='company_id.portal_prevent_duplicate_payment', readonly=False)
+    portal_bulk_payment = fields.Boolean(related='company_id.portal_bulk_payment', readonly=False)
+    portal_display_credit_notes = fields.Boolean(related='company_id.portal_display_credit_notes', readonly=False)
 
     def action_preview_portal_banner(self):
         """Open the banner as the company's customers will see it, before it is saved."""

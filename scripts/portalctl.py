@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Run or test the customer_portal addon on this machine's Odoo 18.
 
-    python3 tools/portalctl.py run     # demo database, served on 127.0.0.1:8069
-    python3 tools/portalctl.py test    # throwaway database, every test, summary
+    python3 scripts/portalctl.py run     # demo database, served on 127.0.0.1:8069
+    python3 scripts/portalctl.py test    # throwaway database, every test, summary
 
 Odoo 18 itself is a prerequisite: ``python3 -c "import odoo"`` must work.  This script
 installs what the package registries provide (the addon's Python requirements; PostgreSQL,
@@ -14,6 +14,7 @@ Environment:
     CP_DATA_DIR      where the embedded cluster, the filestore and logs live (default: .data)
     CP_DB            name of the demo database of `run` (default: customer_portal_demo)
     CP_HTTP_PORT     port of `run` (default: 8069)
+    CP_KEEP_POSTGRES set to 1 to leave the embedded PostgreSQL running after `test`
     ODOO_ADDONS_PATH extra addons directories, comma separated
 """
 import argparse
@@ -172,7 +173,10 @@ class Postgres:
         self.started_here = True
 
     def stop(self):
-        if self.started_here:
+        # Several test runs may share the cluster: the last one out stops it.
+        others = self.query('postgres', "SELECT count(*) FROM pg_database WHERE datname LIKE %s",
+                            (f'{MODULE}_test_%',))
+        if self.started_here and not others and not os.environ.get('CP_KEEP_POSTGRES'):
             subprocess.call(self._as_postgres([find_pg_command('pg_ctl'), 'stop', '-m', 'fast', '-D',
                                                str(self.pgdata)]), stdout=subprocess.DEVNULL)
 
@@ -302,7 +306,8 @@ def cmd_test(args):
     postgres = Postgres()
     postgres.start()
     dbname = f"{MODULE}_test_{int(time.time())}_{os.getpid()}"
-    log_path = DATA / 'test.log'
+    log_path = DATA / 'logs' / f'{dbname}.log'
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     tags = f'/{MODULE}' + (f':{args.tags}' if args.tags else '')
     cmd = odoo_command(odoo_package, postgres, '-d', dbname, '-i', ','.join(DEMO_MODULES),
                        '--test-enable', '--test-tags', tags, '--stop-after-init',

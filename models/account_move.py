@@ -1,0 +1,5 @@
+from odoo import models
+
+
+class AccountMove(models.Model):
+    _inherit = 'account.move'
