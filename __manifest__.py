@@ -25,6 +25,7 @@ and the building blocks of a complete self-service portal.
     'data': [
         'security/ir.model.access.csv',
         'views/res_config_settings_views.xml',
+        'views/res_partner_views.xml',
         'views/portal_templates.xml',
         'views/portal_login_templates.xml',
     ],

@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_payment
 from . import customer_portal_demo
 from . import payment_transaction
 from . import res_company
