@@ -68,13 +68,18 @@ class ResCompany(models.Model):
             error = company._get_portal_slug_error(company.portal_slug)
             if error:
                 raise ValidationError(error)
-        # The SQL constraint would do, but its message names no company; say which one holds it.
+        # The unique index guards too, but its message names no company. Plain SQL: a search
+        # would flush the new value first and hit the index before this clearer message.
         for company in self:
-            other = self.search([('portal_slug', '=', company.portal_slug), ('id', '!=', company.id)], limit=1)
+            self.env.cr.execute(
+                "SELECT name FROM res_company WHERE portal_slug = %s AND id != %s LIMIT 1",
+                (company.portal_slug, company.id),
+            )
+            other = self.env.cr.fetchone()
             if other:
                 raise ValidationError(_(
                     "The portal name “%(slug)s” is already used by %(company)s. Choose another one.",
-                    slug=company.portal_slug, company=other.sudo().name,
+                    slug=company.portal_slug, company=other[0],
                 ))
 
     @api.model

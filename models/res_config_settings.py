@@ -15,12 +15,12 @@ class ResConfigSettings(models.TransientModel):
     portal_display_credit_notes = fields.Boolean(related='company_id.portal_display_credit_notes', readonly=False)
 
     def action_preview_portal_banner(self):
-        """Open the banner as the company's customers will see it, before it is saved."""
+        """Open the banner as the company's customers see it (Settings saves it before calling this)."""
         self.ensure_one()
         if not self.env.user.has_group('base.group_system'):
             raise AccessError(_("Only administrators can preview the portal banner."))
         return {
             'type': 'ir.actions.act_url',
-            'url': f'/my/banner/preview?settings_id={self.id}',
+            'url': f'/my/banner/preview?company_id={self.company_id.id}',
             'target': 'new',
         }

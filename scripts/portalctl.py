@@ -275,12 +275,13 @@ Press Ctrl+C to stop.
 
 LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)')
 TEST_START = re.compile(r'^Starting (?P<test>\S+) \.\.\.')
-TEST_FAIL = re.compile(r'^(?P<kind>FAIL|ERROR): (?P<test>\S+)')
+TEST_FAIL = re.compile(r'^(?P<kind>FAIL|ERROR): (?P<test>(?:Subtest )?\S+(?: \(.*\))?)')
+ODOO_REPORT = re.compile(r'(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests')
 
 
 def summarize(log_path):
     """Count what the log says: tests started, tests that failed, errors outside any test."""
-    started, failed, stray_errors = [], {}, []
+    started, failed, stray_errors, odoo_failed = [], {}, [], 0
     with open(log_path, encoding='utf-8', errors='replace') as log:
         for line in log:
             match = LOG_LINE.match(line)
@@ -292,11 +293,14 @@ def summarize(log_path):
                 started.append(start['test'])
             elif level in ('ERROR', 'CRITICAL'):
                 fail = TEST_FAIL.match(msg)
+                report = ODOO_REPORT.search(msg)
                 if fail:
                     failed.setdefault(fail['test'], f"{fail['kind']}: {fail['test']}")
-                elif not msg.startswith('Test suite halted'):
+                elif report:
+                    odoo_failed = max(odoo_failed, int(report['failed']) + int(report['errors']))
+                elif not msg.startswith(('Test suite halted', 'At least one test failed')):
                     stray_errors.append(f"{logger}: {msg}"[:300])
-    return started, failed, stray_errors
+    return started, failed, stray_errors, odoo_failed
 
 
 def cmd_test(args):
@@ -308,7 +312,7 @@ def cmd_test(args):
     dbname = f"{MODULE}_test_{int(time.time())}_{os.getpid()}"
     log_path = DATA / 'logs' / f'{dbname}.log'
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    tags = f'/{MODULE}' + (f':{args.tags}' if args.tags else '')
+    tags = ','.join(f'/{MODULE}:{tag}' for tag in args.tags.split(',')) if args.tags else f'/{MODULE}'
     cmd = odoo_command(odoo_package, postgres, '-d', dbname, '-i', ','.join(DEMO_MODULES),
                        '--test-enable', '--test-tags', tags, '--stop-after-init',
                        '--http-interface', '127.0.0.1', '--http-port', str(free_port()),
@@ -327,7 +331,7 @@ def cmd_test(args):
             say(f"could not drop {dbname}: {e}")
         shutil.rmtree(DATA / 'odoo' / 'filestore' / dbname, ignore_errors=True)
         postgres.stop()
-    started, failed, stray_errors = summarize(log_path)
+    started, failed, stray_errors, odoo_failed = summarize(log_path)
     duration = time.time() - started_at
     print("\n==================== customer_portal test summary ====================")
     print(f"tests run: {len(started)}   failed: {len(failed)}   time: {duration:.0f}s   odoo exit code: {returncode}")
@@ -345,8 +349,9 @@ def cmd_test(args):
     if returncode not in (0, None) and not failed and not problems:
         print(f"Odoo exited with code {returncode}")
         problems = 1
-    n_failed = len(failed) + problems
-    n_passed = len(started) - len(failed)
+    # A test with failing subtests is one failed test; Odoo counts each subtest: report the larger.
+    n_failed = max(len(failed), odoo_failed) + problems
+    n_passed = max(len(started) - max(len(failed), odoo_failed), 0)
     print(f"{n_passed} passed, {n_failed} failed", flush=True)
     return 1 if n_failed else 0
 

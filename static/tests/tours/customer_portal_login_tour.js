@@ -1,0 +1,30 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("customer_portal_login_banner", {
+    steps: () => [
+        {
+            content: "The login page shows the company of the portal address",
+            trigger: ".o_customer_portal_company:contains('Alpha Trading')",
+        },
+        {
+            trigger: "input[name=login]",
+            run: "edit alpha_customer",
+        },
+        {
+            trigger: "input[name=password]",
+            run: "edit alpha_customer",
+        },
+        {
+            content: "Sign in",
+            trigger: ".oe_login_form button[type=submit]:contains('Log in')",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The portal home shows the company's banner",
+            trigger: "body:has(.o_portal_my_home) .o_customer_portal_banner:contains('Alpha closes at noon on Friday')",
+        },
+    ],
+});
