@@ -259,7 +259,7 @@ def cmd_run(args):
 Customer Portal demo on Odoo 18
   Back office : {base}/odoo          login: admin       password: admin
   Portal URL  : {base}/portal/{slug}
-  Customer    : login: emma.wilson@gemini-furniture.example   password: portal-demo
+  Customer    : login: emma.wilson@northwind.example   password: portal-demo (more in README.md)
 Press Ctrl+C to stop.
 """, flush=True)
     try:

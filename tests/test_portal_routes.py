@@ -112,3 +112,14 @@ class TestPortalRoutes(PortalHttpCase):
 
     def test_tour_customer_signs_in_through_portal_url(self):
         self.start_tour('/portal/alpha-portal', 'customer_portal_login_banner')
+
+
+@tagged('post_install', '-at_install')
+class TestPortalDemoTour(PortalHttpCase):
+
+    def test_tour_demo_customer_signs_in(self):
+        """A demo customer signs in through the demo company's portal address and sees its banner."""
+        if not self.env.ref('customer_portal.user_emma_wilson', raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        company = self.env.ref('base.main_company')
+        self.start_tour(f'/portal/{company.portal_slug}', 'customer_portal_demo_login')

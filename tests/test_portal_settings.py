@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 
 @tagged('post_install', '-at_install')
@@ -50,6 +50,19 @@ class TestPortalSettings(TransactionCase):
         self.assertEqual(settings_b.portal_slug, 'beta-portal')
         base_url = self.company_b.get_base_url()
         self.assertEqual(settings_b.portal_url, f'{base_url}/portal/beta-portal')
+
+    def test_settings_form(self):
+        """The Customer Portal block of Settings edits the values of the current company."""
+        arch = self.env['res.config.settings'].get_views([(False, 'form')])['views']['form']['arch']
+        self.assertIn('name="customer_portal"', arch)
+        with Form(self.env['res.config.settings'].with_company(self.company_b)) as form:
+            self.assertEqual(form.portal_slug, 'beta-services')
+            form.portal_slug = 'beta-from-form'
+            form.portal_banner = '<p>Set from Settings</p>'
+        form.record.execute()
+        self.assertEqual(self.company_b.portal_slug, 'beta-from-form')
+        self.assertIn('Set from Settings', self.company_b.portal_banner)
+        self.assertEqual(self.company_a.portal_slug, 'alpha-trading', "another company is untouched")
 
     def test_bad_slug_refused_and_nothing_saved(self):
         self._save_settings(self.company_a, portal_slug='alpha-portal', portal_banner='<p>Kept</p>')

@@ -28,3 +28,25 @@ registry.category("web_tour.tours").add("customer_portal_login_banner", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("customer_portal_demo_login", {
+    steps: () => [
+        {
+            trigger: "input[name=login]",
+            run: "edit emma.wilson@northwind.example",
+        },
+        {
+            trigger: "input[name=password]",
+            run: "edit portal-demo",
+        },
+        {
+            trigger: ".oe_login_form button[type=submit]:contains('Log in')",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The demo banner greets the customer on the portal home",
+            trigger: "body:has(.o_portal_my_home) .o_customer_portal_banner:contains('Welcome to our customer portal')",
+        },
+    ],
+});
