@@ -19,12 +19,14 @@ Environment:
 """
 import argparse
 import glob
+import hashlib
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -119,9 +121,18 @@ class Postgres:
 
     def __init__(self):
         self.external = bool(os.environ.get('PGHOST'))
-        self.pgdata = DATA / 'postgres'
-        self.socket_dir = DATA / 'run'
+        home = self._home()
+        self.pgdata = home / 'postgres'
+        self.socket_dir = home / 'run'
         self.started_here = False
+
+    def _home(self):
+        """DATA, unless root runs us from a folder the postgres user cannot reach (e.g. under /root)."""
+        DATA.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0 or subprocess.call(['runuser', '-u', 'postgres', '--', 'test', '-x', str(DATA)]) == 0:
+            return DATA
+        digest = hashlib.sha1(str(DATA).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f'customer_portal-{digest}'
 
     @property
     def odoo_args(self):
@@ -147,7 +158,7 @@ class Postgres:
             say(f"using the PostgreSQL server at {os.environ['PGHOST']}")
             return
         initdb, pg_ctl = find_pg_command('initdb'), find_pg_command('pg_ctl')
-        for folder in (DATA, self.pgdata, self.socket_dir):
+        for folder in (self.pgdata, self.socket_dir):
             folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.pgdata, 'postgres', 'postgres')
@@ -165,7 +176,7 @@ class Postgres:
         if status == 0:
             return
         say("starting PostgreSQL")
-        logfile = DATA / 'run' / 'postgres.log'
+        logfile = self.socket_dir / 'postgres.log'
         options = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c max_connections=200"
         cmd = [pg_ctl, 'start', '-w', '-t', '60', '-D', str(self.pgdata), '-l', str(logfile), '-o', options]
         if subprocess.call(self._as_postgres(cmd), stdout=subprocess.DEVNULL) != 0:
