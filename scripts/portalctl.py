@@ -129,7 +129,7 @@ class Postgres:
     def _home(self):
         """DATA, unless root runs us from a folder the postgres user cannot reach (e.g. under /root)."""
         DATA.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() != 0 or subprocess.call(['runuser', '-u', 'postgres', '--', 'test', '-x', str(DATA)]) == 0:
+        if os.geteuid() != 0 or self._pg_call(['test', '-x', str(DATA)]) == 0:
             return DATA
         digest = hashlib.sha1(str(DATA).encode()).hexdigest()[:12]
         return Path(tempfile.gettempdir()) / f'customer_portal-{digest}'
@@ -147,11 +147,11 @@ class Postgres:
         connection.autocommit = True
         return connection
 
-    def _as_postgres(self, cmd):
-        # PostgreSQL refuses to run as root: run its server commands as the postgres user.
+    def _pg_call(self, cmd):
+        """Run a PostgreSQL server command; as root, as the postgres user (PostgreSQL refuses root)."""
         if os.geteuid() == 0:
-            return ['runuser', '-u', 'postgres', '--', *cmd]
-        return cmd
+            cmd = ['runuser', '-u', 'postgres', '--', *cmd]
+        return subprocess.call(cmd, stdout=subprocess.DEVNULL, cwd='/')
 
     def start(self):
         if self.external:
@@ -168,18 +168,16 @@ class Postgres:
             say(f"creating a PostgreSQL cluster in {self.pgdata}")
             cmd = [initdb, '-D', str(self.pgdata), '-U', PG_USER, '-A', 'trust',
                    '-E', 'UTF8', '--locale=C.UTF-8']
-            if subprocess.call(self._as_postgres(cmd), stdout=subprocess.DEVNULL) != 0:
+            if self._pg_call(cmd) != 0:
                 die(f"initdb failed for {self.pgdata} (if run as root, the postgres user must be able "
                     f"to reach this folder; set CP_DATA_DIR elsewhere).")
-        status = subprocess.call(self._as_postgres([pg_ctl, 'status', '-D', str(self.pgdata)]),
-                                 stdout=subprocess.DEVNULL)
-        if status == 0:
+        if self._pg_call([pg_ctl, 'status', '-D', str(self.pgdata)]) == 0:
             return
         say("starting PostgreSQL")
         logfile = self.socket_dir / 'postgres.log'
         options = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c max_connections=200"
         cmd = [pg_ctl, 'start', '-w', '-t', '60', '-D', str(self.pgdata), '-l', str(logfile), '-o', options]
-        if subprocess.call(self._as_postgres(cmd), stdout=subprocess.DEVNULL) != 0:
+        if self._pg_call(cmd) != 0:
             die(f"PostgreSQL did not start; see {logfile}.")
         self.started_here = True
 
@@ -188,8 +186,7 @@ class Postgres:
         others = self.query('postgres', "SELECT count(*) FROM pg_database WHERE datname LIKE %s",
                             (f'{MODULE}_test_%',))
         if self.started_here and not others and not os.environ.get('CP_KEEP_POSTGRES'):
-            subprocess.call(self._as_postgres([find_pg_command('pg_ctl'), 'stop', '-m', 'fast', '-D',
-                                               str(self.pgdata)]), stdout=subprocess.DEVNULL)
+            self._pg_call([find_pg_command('pg_ctl'), 'stop', '-m', 'fast', '-D', str(self.pgdata)])
 
     def database_exists(self, dbname):
         return bool(self.query('postgres', "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)))
