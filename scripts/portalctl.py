@@ -36,7 +36,7 @@ MODULE = 'customer_portal'
 DEMO_MODULES = [MODULE, 'payment_demo']
 DATA = Path(os.environ.get('CP_DATA_DIR') or ROOT / '.data').resolve()
 PG_USER = 'odoo'  # Odoo refuses to run as the "postgres" role.
-TEST_TIMEOUT = 15 * 60
+TEST_TIMEOUT = 30 * 60  # a guard against a hung browser; the suite itself takes a few minutes
 
 DEBIAN_PACKAGES = {
     # command: Debian package
