@@ -23,9 +23,12 @@ class CustomerPortalDemo(models.AbstractModel):
                 [('company_id', '=', company.id), ('type', '=', 'sale')], limit=1):
             _logger.info("customer_portal demo: the main company has no chart of accounts, no documents made")
             return
-        for index, key in enumerate(DEMO_CUSTOMERS):
-            self._generate_customer_documents(self.env.ref(f'customer_portal.partner_{key}'), index)
-        self._generate_foreign_currency_documents(self.env.ref('customer_portal.partner_harbor'))
+        customers = [self.env.ref(f'customer_portal.partner_{key}') for key in DEMO_CUSTOMERS]
+        if self.env['account.move'].search_count([('partner_id', 'child_of', customers[0].id)], limit=1):
+            return  # demo data is loaded again when the addon is updated: make its documents once
+        for index, customer in enumerate(customers):
+            self._generate_customer_documents(customer, index)
+        self._generate_foreign_currency_documents(customers[2])
 
     # ------------------------------------------------------------------
     # One customer's history
