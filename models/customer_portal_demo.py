@@ -26,6 +26,9 @@ class CustomerPortalDemo(models.AbstractModel):
         customers = [self.env.ref(f'customer_portal.partner_{key}') for key in DEMO_CUSTOMERS]
         if self.env['account.move'].search_count([('partner_id', 'child_of', customers[0].id)], limit=1):
             return  # demo data is loaded again when the addon is updated: make its documents once
+        transfer = self.env.ref('payment.payment_provider_transfer', raise_if_not_found=False)
+        if transfer and transfer.module_state == 'installed' and transfer.state == 'disabled':
+            transfer.state = 'enabled'  # customers may announce a bank transfer from the portal
         for index, customer in enumerate(customers):
             self._generate_customer_documents(customer, index)
         self._generate_foreign_currency_documents(customers[2])
@@ -78,12 +81,13 @@ class CustomerPortalDemo(models.AbstractModel):
             self._invoice_order(with_down_payment, 15)
             refund = self._invoice(customer, 30, 0, [(consulting, 3)], move_type='out_refund')
             self._pay(refund, refund.amount_total, 28)
-            self._pay_online(not_due, 'pending', 1)
+            self._pay_online(not_due, 'pending', 1, provider_xmlid='payment.payment_provider_transfer')
             self._pay_online(partial, 'cancel', 10, amount=partial.amount_residual)
         elif index == 1:
             # Bluebird: the down payment is paid but not yet deducted; a credit note not yet applied.
             self._pay(down_payment, down_payment.amount_total, 30)
             self._invoice(customer, 15, 0, [(consulting, 2)], move_type='out_refund')
+            self._pay_online(not_due, 'pending', 2)
         # Harbor: the down payment invoice is still to be paid.
 
     def _generate_foreign_currency_documents(self, customer):
@@ -140,15 +144,16 @@ class CustomerPortalDemo(models.AbstractModel):
             lambda line: line.account_id.account_type == 'asset_receivable' and not line.reconciled
         ).reconcile()
 
-    def _pay_online(self, invoice, state, days_ago, amount=None):
-        """A transaction of the demo payment provider, as if the customer had paid from the portal."""
-        provider = self.env.ref('payment.payment_provider_demo', raise_if_not_found=False)
+    def _pay_online(self, invoice, state, days_ago, amount=None, provider_xmlid='payment.payment_provider_demo'):
+        """A transaction as if the customer had paid from the portal: with the demo payment
+        provider, or a bank transfer announced through the Wire Transfer provider."""
+        provider = self.env.ref(provider_xmlid, raise_if_not_found=False)
         if not provider or provider.state == 'disabled' or not provider.journal_id:
             return None
         Transaction = self.env['payment.transaction']
         tx = Transaction.create({
             'provider_id': provider.id,
-            'payment_method_id': self.env.ref('payment_demo.payment_method_demo').id,
+            'payment_method_id': provider.payment_method_ids[:1].id,
             'reference': Transaction._compute_reference(
                 provider.code, invoice_ids=[Command.set(invoice.ids)]),
             'amount': amount or invoice.amount_residual,

@@ -32,8 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = 'customer_portal'
-# payment_demo is installed beside the addon so that the demo shows online payments.
-DEMO_MODULES = [MODULE, 'payment_demo']
+# Installed beside the addon so that the demo shows online payments (payment_demo) and bank
+# transfers announced from the portal (payment_custom's Wire Transfer).
+DEMO_MODULES = [MODULE, 'payment_demo', 'payment_custom']
 DATA = Path(os.environ.get('CP_DATA_DIR') or ROOT / '.data').resolve()
 PG_USER = 'odoo'  # Odoo refuses to run as the "postgres" role.
 TEST_TIMEOUT = 30 * 60  # a guard against a hung browser; the suite itself takes a few minutes
