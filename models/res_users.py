@@ -1,5 +1,268 @@
-from odoo import models
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+import contextlib
+import logging
+
+from odoo import _, fields, models
+from odoo.addons.base.models.res_users import check_identity
+from odoo.exceptions import AccessDenied, AccessError, UserError
+from odoo.http import request
+
+from ..tools import backup_codes, totp
+
+_logger = logging.getLogger(__name__)
+
+# _mfa_type of a portal user who must set up an authenticator app before signing in (P3, M1).
+MFA_TYPE_ENROLL = 'portal_totp_enroll'
+MFA_ENROLL_URL = '/web/login/totp/enroll'
+# First key of the PostgreSQL advisory lock that serialises the code checks of one account.
+MFA_THROTTLE_LOCK = 0x6D666131
 
 
 class ResUsers(models.Model):
     _inherit = 'res.users'
+
+    # Step of the last accepted TOTP code: that step and earlier ones are refused (no replay).
+    totp_last_step = fields.Integer(copy=False, groups=fields.NO_ACCESS)
+    portal_mfa_enforced = fields.Boolean(
+        string="Portal MFA Enforced", compute='_compute_portal_mfa_enforced',
+        help="The company of this portal user requires an authenticator app to sign in.",
+    )
+    portal_mfa_backup_code_count = fields.Integer(
+        string="Backup Codes Left", compute='_compute_portal_mfa_backup_code_count',
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + ['portal_mfa_enforced', 'portal_mfa_backup_code_count']
+
+    def _compute_portal_mfa_enforced(self):
+        for user in self:
+            user.portal_mfa_enforced = user._portal_mfa_is_enforced()
+
+    def _compute_portal_mfa_backup_code_count(self):
+        counts = dict(self.env['res.users.backup.code'].sudo()._read_group(
+            [('user_id', 'in', self.ids), ('used_date', '=', False)], ['user_id'], ['__count'],
+        ))
+        for user in self:
+            user.portal_mfa_backup_code_count = counts.get(user._origin, 0)
+
+    # ------------------------------------------------------------------
+    # Enforcement (P3, M1, M5, M6)
+    # ------------------------------------------------------------------
+
+    def _portal_mfa_is_enforced(self):
+        """Whether this is a portal user of a company that enforces MFA (employees never are)."""
+        self.ensure_one()
+        user = self.sudo()
+        return bool(user.id and user.share and user._is_portal() and user.company_id.portal_enforce_mfa)
+
+    def _portal_mfa_must_enroll(self):
+        self.ensure_one()
+        return self._portal_mfa_is_enforced() and not self.sudo().totp_enabled
+
+    def _mfa_type(self):
+        # EXTENDS auth_totp: with P3 on, a portal user without TOTP must enroll before the session
+        # is finalized, so the password alone never signs them in (every way in, M6).
+        mfa_type = super()._mfa_type()
+        if mfa_type is None and self._portal_mfa_must_enroll():
+            return MFA_TYPE_ENROLL
+        return mfa_type
+
+    def _mfa_url(self):
+        # EXTENDS auth_totp
+        url = super()._mfa_url()
+        if url is None and self._mfa_type() == MFA_TYPE_ENROLL:
+            return MFA_ENROLL_URL
+        return url
+
+    def _rpc_api_keys_only(self):
+        # EXTENDS auth_totp: no password-based RPC for users whose company enforces MFA, even
+        # before they enrolled.
+        self.ensure_one()
+        return super()._rpc_api_keys_only() or self._portal_mfa_is_enforced()
+
+    # ------------------------------------------------------------------
+    # Code checks (M3): replay-proof, throttled per account
+    # ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _portal_mfa_throttle(self):
+        """Refuse any attempt while the account is locked out, and record the outcome of the
+        code check run inside this context: AccessDenied is a failure, no exception a success.
+
+        Attempts are written on a cursor of their own, committed at once, so that a failure
+        stays recorded when the request's transaction rolls back. A transaction-level advisory
+        lock on that cursor serialises the checks of one account: parallel guesses cannot
+        exceed the limits.
+        """
+        self.ensure_one()
+        remote_addr = request.httprequest.remote_addr if request else None
+        with self.env.registry.cursor() as cr:
+            if not self.env.registry.in_test_mode():
+                # Each statement must see the attempts committed while waiting for the lock.
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id))
+            Attempt = self.env(cr=cr, su=True)['res.users.mfa.attempt']
+            retry_date = Attempt._get_retry_date(self.id)
+            if retry_date:
+                _logger.info("2FA check: THROTTLED for %s until %s", self, retry_date)
+                raise AccessDenied(Attempt._get_retry_message(retry_date))
+            try:
+                yield
+            except AccessDenied:
+                Attempt.create({'user_id': self.id, 'success': False, 'ip_address': remote_addr})
+                cr.commit()
+                raise
+            Attempt.create({'user_id': self.id, 'success': True, 'ip_address': remote_addr})
+
+    def _portal_mfa_check_code(self, code, allow_backup_code=True):
+        """Check a second-factor code typed by this user: a TOTP code or, when allowed, a
+        backup code. Return 'totp' or 'backup_code'; raise AccessDenied otherwise."""
+        self.ensure_one()
+        with self._portal_mfa_throttle():
+            if self._totp_burn_code(code) is not None:
+                _logger.info("2FA check: SUCCESS for %s", self)
+                return 'totp'
+            if allow_backup_code and self._portal_mfa_use_backup_code(code):
+                _logger.info("2FA check: SUCCESS (backup code) for %s", self)
+                return 'backup_code'
+            _logger.info("2FA check: FAIL for %s", self)
+            raise AccessDenied(_("Verification failed, please double-check the code."))
+
+    def _totp_burn_code(self, code):
+        """The step of ``code`` if it is a valid TOTP code of this user never used before (it is
+        then used up), else None."""
+        self.ensure_one()
+        secret = self.sudo().totp_secret
+        step = totp.match(secret, code) if secret else None
+        if step is None:
+            return None
+        return step if self._totp_store_step(step) else None
+
+    def _totp_store_step(self, step):
+        """Record ``step`` as the last accepted one unless it or a later one already was.
+
+        Check and store are one statement, so concurrent submissions give one success.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            "UPDATE res_users SET totp_last_step = %s "
+            "WHERE id = %s AND (totp_last_step IS NULL OR totp_last_step < %s)",
+            (step, self.id, step),
+        )
+        self.invalidate_recordset(['totp_last_step'])
+        return self.env.cr.rowcount == 1
+
+    def _totp_check(self, code):
+        # OVERRIDE auth_totp: its check accepts a code again within its window and is only
+        # rate-limited per IP address in one worker's memory; ours is replay-proof and
+        # throttled per account in the database. The stock controller passes an int.
+        if isinstance(code, int) and code >= 0:
+            code = str(code).zfill(totp.DIGITS)
+        self._portal_mfa_check_code(code, allow_backup_code=False)
+
+    def _totp_try_setting(self, secret, code):
+        # EXTENDS auth_totp: the code used to enable TOTP cannot be used again to sign in.
+        enabled = super()._totp_try_setting(secret, code)
+        if enabled:
+            code = str(code).zfill(totp.DIGITS) if isinstance(code, int) else code
+            step = totp.match(self.sudo().totp_secret, code)
+            if step is not None:
+                self._totp_store_step(step)
+        return enabled
+
+    # ------------------------------------------------------------------
+    # Enrollment at sign-in (M1) and backup codes (M2)
+    # ------------------------------------------------------------------
+
+    def _portal_mfa_enroll(self, secret, code):
+        """Store ``secret`` (made by the server) as this user's TOTP secret if ``code`` is valid
+        for it; return the new backup codes to show once. Raise AccessDenied otherwise."""
+        self.ensure_one()
+        if not self._portal_mfa_must_enroll() or not totp.is_valid_secret(secret):
+            raise AccessDenied()
+        with self._portal_mfa_throttle():
+            step = totp.match(secret, code)
+            if step is None:
+                _logger.info("2FA enrollment: REJECT CODE for %s", self)
+                raise AccessDenied(_("Verification failed, please double-check the 6-digit code."))
+            self.sudo().write({'totp_secret': secret})
+            self._totp_store_step(step)
+            codes = self._portal_mfa_generate_backup_codes()
+        _logger.info("2FA enrollment: SUCCESS for %s", self)
+        return codes
+
+    def _portal_mfa_generate_backup_codes(self):
+        """Replace all backup codes of this user by new ones; return them in clear, once."""
+        self.ensure_one()
+        BackupCode = self.env['res.users.backup.code'].sudo()
+        BackupCode.search([('user_id', '=', self.id)]).unlink()
+        codes = backup_codes.generate_codes()
+        BackupCode.create([{'user_id': self.id, 'code_hash': backup_codes.hash_code(code)} for code in codes])
+        self.invalidate_recordset(['portal_mfa_backup_code_count'])
+        return codes
+
+    def _portal_mfa_use_backup_code(self, code):
+        """Whether ``code`` is an unused backup code of this user; it is then used up and the
+        user is told by email."""
+        self.ensure_one()
+        if backup_codes.normalize_code(code) is None:
+            return False
+        candidates = self.env['res.users.backup.code'].sudo().search(
+            [('user_id', '=', self.id), ('used_date', '=', False)])
+        backup_code = next((c for c in candidates if backup_codes.verify_code(code, c.code_hash)), None)
+        if not backup_code or not backup_code._consume():
+            return False
+        self.invalidate_recordset(['portal_mfa_backup_code_count'])
+        template = self.env.ref('customer_portal.mail_template_portal_mfa_backup_code_used', raise_if_not_found=False)
+        if template:
+            template.sudo().send_mail(self.id)
+        return True
+
+    def _portal_mfa_regenerate_backup_codes(self, password):
+        """New backup codes for the current user, who re-enters their password; the old ones
+        stop working. Raise AccessDenied for a wrong password."""
+        self.ensure_one()
+        if self != self.env.user:
+            raise AccessError(_("You can only regenerate your own backup codes."))
+        if not self.totp_enabled:
+            raise UserError(_("Set up an authenticator app first."))
+        if not isinstance(password, str) or not password:
+            raise AccessDenied()
+        credential = {'login': self.login, 'password': password, 'type': 'password'}
+        with self._assert_can_auth(user=self.id):
+            self._check_credentials(credential, {'interactive': True})
+        _logger.info("2FA backup codes: REGENERATED for %s", self)
+        return self._portal_mfa_generate_backup_codes()
+
+    @check_identity
+    def action_totp_disable(self):
+        # EXTENDS auth_totp: with P3 on, portal users may not turn MFA off themselves (an
+        # administrator uses Reset Portal MFA).
+        if not (self.env.su or self.env.user._is_admin()) and any(u._portal_mfa_is_enforced() for u in self):
+            raise UserError(_("Your company requires two-factor authentication: it cannot be disabled."))
+        return super().action_totp_disable()
+
+    # ------------------------------------------------------------------
+    # Administrator reset (M4)
+    # ------------------------------------------------------------------
+
+    def _portal_mfa_reset(self):
+        """Clear the second factor of these users: secret, backup codes, trusted devices, then end
+        their sessions and tell them by email. Access is checked by the caller."""
+        users = self.sudo()
+        if not users:
+            return
+        users._revoke_all_devices()
+        self.env['res.users.backup.code'].sudo().search([('user_id', 'in', users.ids)]).unlink()
+        # Changing the secret changes the session token: every session of these users ends.
+        users.write({'totp_secret': False})
+        self.env.cr.execute("UPDATE res_users SET totp_last_step = NULL WHERE id IN %s", (tuple(users.ids),))
+        users.invalidate_recordset(['totp_last_step', 'portal_mfa_backup_code_count'])
+        # Also end the sessions Odoo keeps track of, whether or not the user had a secret.
+        self.env['res.device'].sudo().search([('user_id', 'in', users.ids)])._revoke()
+        template = self.env.ref('customer_portal.mail_template_portal_mfa_reset', raise_if_not_found=False)
+        for user in users:
+            _logger.info("2FA reset: SUCCESS for %s by uid #%s", user, self.env.uid)
+            if template:
+                template.send_mail(user.id)

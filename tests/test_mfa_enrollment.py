@@ -1,0 +1,179 @@
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+import json
+
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from ..tools import backup_codes, totp
+from .test_mfa_common import MfaHttpCase, totp_code
+
+
+@tagged('post_install', '-at_install')
+class TestMfaEnrollment(MfaHttpCase):
+
+    def test_enrollment_full_flow(self):
+        """M1: password, enrollment page while half-signed-in, code, backup codes, /my."""
+        user = self.portal_user
+        response = self._login(user.login, self.portal_password)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn('/web/login/totp/enroll', response.headers['Location'])
+        self._assert_not_signed_in("the password alone does not sign in")
+
+        page, secret = self._enroll_page()
+        self.assertIn('data:image/svg+xml;base64,', page.text, "a QR code made on the server")
+        self.assertTrue(totp.is_valid_secret(secret))
+        self.assertFalse(user.totp_enabled, "the secret stays on the server until verified")
+        # The same secret is shown again on reload: it is kept in the session.
+        self.assertEqual(self._enroll_page()[1], secret)
+
+        # A wrong code and a secret chosen by the client are refused.
+        response = self.url_open('/web/login/totp/enroll', data={
+            'csrf_token': self._csrf(page), 'totp_token': '000000' if totp_code(secret) != '000000' else '111111',
+        })
+        self.assertIn('Verification failed', response.text)
+        own_secret = totp.generate_secret()
+        response = self.url_open('/web/login/totp/enroll', data={
+            'csrf_token': self._csrf(page), 'secret': own_secret, 'totp_token': totp_code(own_secret),
+        })
+        self.assertIn('Verification failed', response.text)
+        self.assertFalse(user.totp_enabled)
+        self._assert_not_signed_in()
+
+        enroll_code = totp_code(secret)
+        response = self.url_open('/web/login/totp/enroll', data={
+            'csrf_token': self._csrf(page), 'totp_token': enroll_code,
+        }, allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Continue to sign in', response.text)
+        self.assertIn('href="/my"', response.text)
+        codes = [c for c in response.text.split('o_portal_mfa_backup_code">')[1:]]
+        self.assertEqual(len(codes), 10)
+        self.assertEqual(response.headers.get('Cache-Control'), 'no-store')
+
+        self.assertTrue(user.totp_enabled)
+        self.assertEqual(user.sudo().totp_secret, secret, "stored where auth_totp keeps it")
+        self.assertEqual(user.portal_mfa_backup_code_count, 10)
+        hashes = self.env['res.users.backup.code'].sudo().search([('user_id', '=', user.id)]).mapped('code_hash')
+        self.assertTrue(all(h.startswith('$pbkdf2-sha512$') for h in hashes), "stored salted and hashed")
+        self._assert_signed_in(user)
+
+        # The code used to enroll cannot sign in again.
+        self._logout()
+        response = self._login(user.login, self.portal_password)
+        self.assertIn('/web/login/totp', response.headers['Location'])
+        self.assertNotIn('enroll', response.headers['Location'])
+        response = self._post_second_factor(enroll_code)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Verification failed', response.text)
+        self._assert_not_signed_in()
+        response = self._post_second_factor(totp_code(secret, 1))
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers['Location'].endswith('/my'))
+        self._assert_signed_in(user)
+        # /my/security shows the status and the backup codes left, and no disabling under P3.
+        security = self.url_open('/my/security').text
+        self.assertIn('Two-factor authentication enabled', security)
+        self.assertIn('<strong>10</strong> unused backup code(s)', security)
+        self.assertNotIn('id="auth_totp_portal_disable"', security)
+
+    def test_enrollment_tour(self):
+        """M1 in a browser: the customer scans (the tour reads the key), verifies, sees the
+        backup codes and continues to the portal."""
+        self._install_totp_code_route()
+        self.start_tour('/web/login', 'customer_portal_mfa_enroll_tour', login=None)
+        self.assertTrue(self.portal_user.totp_enabled)
+        self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 10)
+
+    def test_enroll_route_refusals(self):
+        # Not half-signed-in: back to the login page.
+        response = self._get('/web/login/totp/enroll')
+        self.assertEqual(response.status_code, 303)
+        self.assertIn('/web/login', response.headers['Location'])
+        # A user with an authenticator app is sent to the code page, not to enrollment.
+        self._set_secret(self.portal_user)
+        self._login(self.portal_user.login, self.portal_password)
+        response = self._get('/web/login/totp/enroll')
+        self.assertEqual(response.status_code, 303)
+        self.assertIn('/web/login/totp', response.headers['Location'])
+        self.assertNotIn('enroll', response.headers['Location'])
+
+    def test_employees_not_affected(self):
+        employee = new_test_user(self.env, login='mfa_employee', password='Employee-pass-1', company_id=self.company.id)
+        response = self._login(employee.login, 'Employee-pass-1')
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn('totp', response.headers['Location'])
+        self._assert_signed_in(employee)
+        self.assertFalse(employee._portal_mfa_is_enforced())
+        self.assertFalse(employee._rpc_api_keys_only())
+
+    def test_other_company_not_affected(self):
+        other_company = self.env['res.company'].create({'name': "MFA Other Co"})
+        other_user = new_test_user(
+            self.env, login='mfa_other_portal', groups='base.group_portal', password='Other-pass-1',
+            company_id=other_company.id, company_ids=[other_company.id],
+        )
+        response = self._login(other_user.login, 'Other-pass-1')
+        self.assertNotIn('totp', response.headers['Location'])
+        self._assert_signed_in(other_user)
+
+    def test_p3_off_keeps_mfa(self):
+        """M5: P3 off enforces nothing new, but who set MFA up still needs a code."""
+        secret = self._set_secret(self.portal_user)
+        other = new_test_user(self.env, login='mfa_portal_nototp', groups='base.group_portal',
+                              password='Nototp-pass-1', company_id=self.company.id)
+        self.company.portal_enforce_mfa = False
+
+        response = self._login(other.login, 'Nototp-pass-1')
+        self.assertNotIn('totp', response.headers['Location'])
+        self._assert_signed_in(other)
+        # P3 off: enrollment is refused (404) even for a half-signed-in session.
+        self._logout()
+
+        response = self._login(self.portal_user.login, self.portal_password)
+        self.assertIn('/web/login/totp', response.headers['Location'])
+        self._assert_not_signed_in()
+        response = self._post_second_factor(totp_code(secret))
+        self.assertEqual(response.status_code, 303)
+        self._assert_signed_in(self.portal_user)
+        # With P3 off, the customer may disable MFA from /my/security.
+        security = self.url_open('/my/security').text
+        self.assertIn('id="auth_totp_portal_disable"', security)
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request('/web/dataset/call_kw', {
+            'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {},
+        })
+
+    def _identity_checked(self, action, password):
+        """Answer the identity check that a check_identity method returned, as the portal does."""
+        self.assertEqual(action['res_model'], 'res.users.identitycheck')
+        self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': password}])
+        return self._call_kw('res.users.identitycheck', 'run_check', [[action['res_id']]])
+
+    @mute_logger('odoo.http')
+    def test_disable_refused_under_p3(self):
+        """With P3 on, the customer cannot disable MFA, even by calling the method."""
+        secret = self._set_secret(self.portal_user)
+        self._login(self.portal_user.login, self.portal_password)
+        self._post_second_factor(totp_code(secret))
+        self._assert_signed_in(self.portal_user)
+        action = self._call_kw('res.users', 'action_totp_disable', [[self.portal_user.id]])
+        self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': self.portal_password}])
+        response = self.url_open('/web/dataset/call_kw', data=json.dumps({
+            'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
+                'model': 'res.users.identitycheck', 'method': 'run_check', 'args': [[action['res_id']]], 'kwargs': {}},
+        }), headers={'Content-Type': 'application/json'})
+        self.assertIn('cannot be disabled', response.json()['error']['data']['message'])
+        self.assertTrue(self.portal_user.totp_enabled)
+        # P3 off: the same call disables it.
+        self.company.portal_enforce_mfa = False
+        action = self._call_kw('res.users', 'action_totp_disable', [[self.portal_user.id]])
+        if action.get('res_model') == 'res.users.identitycheck':
+            self._identity_checked(action, self.portal_password)
+        self.assertFalse(self.portal_user.totp_enabled)
+
+    def test_backup_code_format(self):
+        secret, codes = self._enroll()
+        self.assertTrue(secret)
+        for code in codes:
+            self.assertIsNotNone(backup_codes.normalize_code(code))

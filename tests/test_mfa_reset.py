@@ -1,0 +1,123 @@
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+import json
+from datetime import datetime, timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .test_mfa_common import MfaHttpCase, totp_code
+
+
+@tagged('post_install', '-at_install')
+class TestMfaAdminReset(MfaHttpCase):
+    """M4: Reset Portal MFA on the contact."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin_password = 'Admin-MFA-pass-1'
+        cls.admin = new_test_user(
+            cls.env, login='mfa_admin', password=cls.admin_password, company_id=cls.company.id,
+            groups='base.group_user,base.group_erp_manager,base.group_partner_manager',
+        )
+        cls.employee = new_test_user(
+            cls.env, login='mfa_employee2', password='Employee-pass-2', company_id=cls.company.id,
+            groups='base.group_user,base.group_partner_manager',
+        )
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request('/web/dataset/call_kw', {
+            'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {},
+        })
+
+    def test_admin_reset(self):
+        # The customer enrolled and is signed in (session A), with a trusted device.
+        secret, codes = self._enroll()
+        self._assert_signed_in(self.portal_user)
+        self.env['auth_totp.device'].with_user(self.portal_user).sudo()._generate(
+            'browser', "Customer's browser", datetime.now() + timedelta(days=30))
+        self.assertTrue(self.portal_user.sudo().totp_trusted_device_ids)
+        customer_cookies = self.opener.cookies.copy()
+        self.assertTrue(self.portal_user.totp_enabled)
+        self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 10)
+
+        # The administrator signs in for real (another browser).
+        self.opener.cookies.clear()
+        response = self._login(self.admin.login, self.admin_password)
+        self.assertEqual(response.status_code, 303)
+        action = self._call_kw('res.partner', 'action_reset_portal_mfa', [[self.portal_partner.id]])
+        self.assertEqual(action['res_model'], 'res.users.identitycheck', "the admin confirms their identity")
+        self.assertTrue(self.portal_user.totp_enabled, "nothing happens before the identity check")
+        # A wrong password does nothing.
+        self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': 'wrong'}])
+        with mute_logger('odoo.http'), self.assertRaises(Exception):
+            self._call_kw('res.users.identitycheck', 'run_check', [[action['res_id']]])
+        self.assertTrue(self.portal_user.totp_enabled)
+        self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': self.admin_password}])
+        result = self._call_kw('res.users.identitycheck', 'run_check', [[action['res_id']]])
+        self.assertEqual(result['tag'], 'display_notification')
+
+        self.env.invalidate_all()
+        self.assertFalse(self.portal_user.totp_enabled, "the secret is cleared")
+        self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 0, "the backup codes are cleared")
+        self.assertFalse(self.env['res.users.backup.code'].sudo().search([('user_id', '=', self.portal_user.id)]))
+        self.assertFalse(self.portal_user.sudo().totp_trusted_device_ids)
+        note = self.portal_partner.message_ids.filtered(lambda m: 'reset by' in (m.body or ''))
+        self.assertEqual(len(note), 1)
+        self.assertIn(self.admin.name, note.body)
+        self.assertEqual(note.subtype_id, self.env.ref('mail.mt_note'))
+        mail = self.env['mail.mail'].sudo().search([
+            ('recipient_ids', 'in', self.portal_partner.ids),
+            ('subject', '=', "Your multi-factor authentication was reset"),
+        ])
+        self.assertEqual(len(mail), 1, "the customer is emailed")
+
+        # The customer's session has ended.
+        self.opener.cookies.clear()
+        self.opener.cookies.update(customer_cookies)
+        self._assert_not_signed_in("the customer's sessions end")
+        # The customer must enroll again; the old codes no longer work.
+        self._logout()
+        response = self._login(self.portal_user.login, self.portal_password)
+        self.assertIn('/web/login/totp/enroll', response.headers['Location'])
+        response = self._post_second_factor(codes[0])
+        self._assert_not_signed_in()
+
+    def test_reset_access(self):
+        self._set_secret(self.portal_user)
+        partner = self.portal_partner
+        with self.assertRaises(AccessError):
+            partner.with_user(self.employee).action_reset_portal_mfa()
+        with self.assertRaises(AccessError):
+            partner.with_user(self.portal_user).action_reset_portal_mfa()
+        self.assertTrue(self.portal_user.totp_enabled)
+
+    @mute_logger('odoo.http')
+    def test_reset_access_over_http(self):
+        self._set_secret(self.portal_user)
+        self._login(self.employee.login, 'Employee-pass-2')
+        response = self.url_open('/web/dataset/call_kw', data=json.dumps({
+            'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
+                'model': 'res.partner', 'method': 'action_reset_portal_mfa',
+                'args': [[self.portal_partner.id]], 'kwargs': {}},
+        }), headers={'Content-Type': 'application/json'})
+        self.assertIn('AccessError', response.json()['error']['data']['name'])
+        self.assertTrue(self.portal_user.totp_enabled)
+
+    def test_reset_button_on_contact_form(self):
+        arch = self.env['res.partner'].with_user(self.admin).get_views([(False, 'form')])['views']['form']['arch']
+        self.assertIn('action_reset_portal_mfa', arch)
+        arch = self.env['res.partner'].with_user(self.employee).get_views([(False, 'form')])['views']['form']['arch']
+        self.assertNotIn('action_reset_portal_mfa', arch)
+
+    def test_reset_then_signin_with_code_refused(self):
+        secret = self._set_secret(self.portal_user)
+        # Directly on the model (the identity check is the button's job, tested above).
+        self.portal_user._portal_mfa_reset()
+        self._login(self.portal_user.login, self.portal_password)
+        response = self._get('/web/login/totp')
+        self.assertIn('/web/login/totp/enroll', response.headers['Location'])
+        # The second-factor page does not take the old app's code.
+        response = self._post_second_factor(totp_code(secret))
+        self._assert_not_signed_in()

@@ -1,0 +1,343 @@
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+import json
+from datetime import timedelta
+from xmlrpc.client import Fault
+
+from odoo.tests import get_db_name, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .test_mfa_common import MfaHttpCase, totp_code
+
+# security.md: anything but 6 ASCII digits (after spaces) is refused with the normal answer.
+HOSTILE_CODES = [
+    '', ' ', '12345', '1234567', '123_456', '+123456', '-12345', '12345.', '0x1e24', '1e5',
+    '１２３４５６', '١٢٣٤٥٦', '۱۲۳۴۵۶', '\t123456', '12\u00a03456', '1' * 10240, 'a' * 10240,
+    '["123456"]', '{"totp_token": "123456"}', '[]', '{}', 'null', '%00', '123456\x00',
+    "' OR 1=1 --", '<script>alert(1)</script>',
+]
+
+
+@tagged('post_install', '-at_install')
+class TestMfaSignIn(MfaHttpCase):
+
+    def setUp(self):
+        super().setUp()
+        self.secret = self._set_secret(self.portal_user)
+
+    def _wrong_code(self, delta=0):
+        """A 6-digit code that is none of the codes accepted now."""
+        accepted = {totp_code(self.secret, d) for d in (-1, 0, 1)}
+        return next(code for code in ('000000', '111111', '222222', '333333') if code not in accepted)
+
+    def _backdate_attempts(self, minutes):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_users_mfa_attempt SET create_date = create_date - %s WHERE user_id = %s",
+            (timedelta(minutes=minutes), self.portal_user.id),
+        )
+        self.env.invalidate_all()
+
+    def _failures(self):
+        return self.env['res.users.mfa.attempt'].sudo().search_count([
+            ('user_id', '=', self.portal_user.id), ('success', '=', False)])
+
+    def test_code_replay(self):
+        """M3: a code is accepted once; that step and earlier ones are refused afterwards."""
+        code = totp_code(self.secret)
+        self._login(self.portal_user.login, self.portal_password)
+        self.assertEqual(self._post_second_factor(code).status_code, 303)
+        self._assert_signed_in(self.portal_user)
+        self._logout()
+
+        self._login(self.portal_user.login, self.portal_password)
+        for replayed in (code, totp_code(self.secret, -1)):
+            response = self._post_second_factor(replayed)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn('Verification failed', response.text)
+            self._assert_not_signed_in("a used code or an older one is refused")
+        self.assertEqual(self._post_second_factor(totp_code(self.secret, 1)).status_code, 303)
+        self._assert_signed_in(self.portal_user)
+
+    @mute_logger('odoo.http')
+    def test_hostile_inputs(self):
+        """No input makes the second-factor pages answer 500 or sign in."""
+        self._login(self.portal_user.login, self.portal_password)
+        page = self.url_open('/web/login/totp')
+        csrf = self._csrf(page)
+        for code in HOSTILE_CODES:
+            with self.subTest(code=code[:20]):
+                self._clear_attempts(self.portal_user)
+                self._clear_ip_cooldown()
+                response = self.url_open('/web/login/totp', data={'csrf_token': csrf, 'totp_token': code},
+                                         allow_redirects=False)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn('Verification failed', response.text)
+                self._assert_not_signed_in()
+        # Repeated parameters, a missing one, a JSON body.
+        self._clear_attempts(self.portal_user)
+        response = self.url_open('/web/login/totp', data=[('csrf_token', csrf), ('totp_token', 'x'),
+                                                          ('totp_token', totp_code(self.secret))],
+                                 allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Verification failed', response.text)
+        response = self.url_open('/web/login/totp', data={'csrf_token': csrf}, allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        response = self.url_open('/web/login/totp', data=json.dumps({'totp_token': ['123456']}),
+                                 headers={'Content-Type': 'application/json'}, allow_redirects=False)
+        self.assertLess(response.status_code, 500)
+        self._assert_not_signed_in()
+
+        # The enrollment page answers the same way.
+        self.portal_user.sudo().totp_secret = False
+        self._logout()
+        self._login(self.portal_user.login, self.portal_password)
+        page = self.url_open('/web/login/totp/enroll')
+        csrf = self._csrf(page)
+        for code in HOSTILE_CODES:
+            with self.subTest(enroll_code=code[:20]):
+                self._clear_attempts(self.portal_user)
+                response = self.url_open('/web/login/totp/enroll', data={'csrf_token': csrf, 'totp_token': code},
+                                         allow_redirects=False)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn('Verification failed', response.text)
+        self.assertFalse(self.portal_user.totp_enabled)
+        self._assert_not_signed_in()
+
+    def test_throttle_per_account(self):
+        """Cooldown at the 6th attempt after 5 failures in a row; at most 10 failures an hour;
+        counted per account whatever the client address; even a right code is refused then."""
+        self._login(self.portal_user.login, self.portal_password)
+        for attempt in range(5):
+            # Failures from two client addresses count together.
+            if attempt % 2:
+                self._use_second_address()
+            else:
+                self._use_first_address()
+            self._clear_ip_cooldown()
+            response = self._post_second_factor(self._wrong_code())
+            self.assertIn('Verification failed', response.text)
+        self.assertEqual(self._failures(), 5)
+        ips = set(self.env['res.users.mfa.attempt'].sudo().search(
+            [('user_id', '=', self.portal_user.id)]).mapped('ip_address'))
+        self.assertEqual(ips, {'127.0.0.1', '127.0.0.2'})
+
+        # 6th attempt: cooldown, the right code is refused too and the message says when.
+        self._use_first_address()
+        response = self._post_second_factor(totp_code(self.secret))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Too many wrong codes', response.text)
+        self.assertRegex(response.text, r'try again in [0-9]+ minute')
+        self._assert_not_signed_in()
+        self.assertEqual(self._failures(), 5, "refused attempts are not counted")
+
+        # After the cooldown, each further failure starts a new one; at 10 failures in the hour the
+        # account stays locked until the oldest one is an hour old.
+        for _attempt in range(5):
+            self._backdate_attempts(6)
+            self._clear_ip_cooldown()
+            response = self._post_second_factor(self._wrong_code())
+            self.assertIn('Verification failed', response.text)
+        self.assertEqual(self._failures(), 10)
+        self._backdate_attempts(6)
+        self._use_second_address()
+        self._clear_ip_cooldown()
+        response = self._post_second_factor(totp_code(self.secret))
+        self.assertIn('Too many wrong codes', response.text, "11th attempt refused (hourly limit)")
+        self._assert_not_signed_in()
+        # Wrong backup codes are refused by the same counter.
+        response = self._post_second_factor('abcde-fghjk')
+        self.assertIn('Too many wrong codes', response.text)
+
+        # Once the failures are an hour old, the right code works again.
+        self._backdate_attempts(60)
+        self._clear_ip_cooldown()
+        response = self._post_second_factor(totp_code(self.secret))
+        self.assertEqual(response.status_code, 303)
+        self._assert_signed_in(self.portal_user)
+
+    def test_wrong_backup_codes_count(self):
+        self.portal_user._portal_mfa_generate_backup_codes()
+        self._login(self.portal_user.login, self.portal_password)
+        for _attempt in range(5):
+            response = self._post_second_factor('abcde-fghjk')
+            self.assertIn('Verification failed', response.text)
+        response = self._post_second_factor(totp_code(self.secret))
+        self.assertIn('Too many wrong codes', response.text)
+
+    def test_backup_code_once(self):
+        """M2: a backup code signs in once; the customer is emailed; a second use is refused."""
+        codes = self.portal_user._portal_mfa_generate_backup_codes()
+        self._login(self.portal_user.login, self.portal_password)
+        page = self.url_open('/web/login/totp')
+        self.assertIn('backup codes', page.text)
+        # Typed with spaces and in upper case.
+        typed = codes[3].replace('-', ' ').upper()
+        response = self._post_second_factor(typed)
+        self.assertEqual(response.status_code, 303)
+        self._assert_signed_in(self.portal_user)
+        self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 9)
+        mail = self.env['mail.mail'].sudo().search([
+            ('recipient_ids', 'in', self.portal_partner.ids),
+            ('subject', '=', "A backup code was used to sign in to your account"),
+        ])
+        self.assertEqual(len(mail), 1, "the customer is told a backup code was used")
+        self.assertIn('9', mail.body_html)
+
+        self._logout()
+        self._login(self.portal_user.login, self.portal_password)
+        response = self._post_second_factor(codes[3])
+        self.assertIn('Verification failed', response.text)
+        self._assert_not_signed_in("a backup code works once")
+        response = self._post_second_factor(codes[4])
+        self.assertEqual(response.status_code, 303)
+
+    def test_regenerate_backup_codes(self):
+        """M2: regenerating needs the password and voids every old code."""
+        old_codes = self.portal_user._portal_mfa_generate_backup_codes()
+        self._login(self.portal_user.login, self.portal_password)
+        self._post_second_factor(totp_code(self.secret))
+        self._assert_signed_in(self.portal_user)
+
+        response = self._post_form('/my/security/backup_codes', {'password': 'wrong password'})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Wrong password', response.text)
+        self.assertNotIn('o_portal_mfa_backup_code"', response.text)
+        response = self._post_form('/my/security/backup_codes', {'password': self.portal_password})
+        self.assertEqual(response.status_code, 200)
+        new_codes = response.text.split('o_portal_mfa_backup_code">')[1:]
+        new_codes = [c.split('<', 1)[0] for c in new_codes]
+        self.assertEqual(len(new_codes), 10)
+        self.assertFalse(set(new_codes) & set(old_codes))
+        self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 10)
+
+        self._logout()
+        self._login(self.portal_user.login, self.portal_password)
+        response = self._post_second_factor(old_codes[0])
+        self.assertIn('Verification failed', response.text, "old codes are void")
+        response = self._post_second_factor(new_codes[0])
+        self.assertEqual(response.status_code, 303)
+        self._assert_signed_in(self.portal_user)
+
+    def test_backup_codes_route_needs_mfa(self):
+        self.portal_user.sudo().totp_secret = False
+        self.company.portal_enforce_mfa = False
+        self._login(self.portal_user.login, self.portal_password)
+        self._assert_signed_in(self.portal_user)
+        self.assertEqual(self._get('/my/security/backup_codes').status_code, 404)
+
+
+@tagged('post_install', '-at_install')
+class TestMfaEntryPoints(MfaHttpCase):
+    """M6: every way in needs the second factor."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.totp_user = new_test_user(
+            cls.env, login='mfa_portal_totp', groups='base.group_portal', password='Totp-pass-12',
+            company_id=cls.company.id,
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.secret = self._set_secret(self.totp_user)
+
+    def _session_authenticate(self, login, password):
+        payload = {'jsonrpc': '2.0', 'method': 'call', 'id': 0, 'params': {
+            'db': get_db_name(), 'login': login, 'password': password}}
+        response = self.url_open('/web/session/authenticate', data=json.dumps(payload),
+                                 headers={'Content-Type': 'application/json'})
+        return response.json()['result']
+
+    @mute_logger('odoo.http')
+    def test_session_authenticate(self):
+        for user, password in ((self.portal_user, self.portal_password), (self.totp_user, 'Totp-pass-12')):
+            with self.subTest(user=user.login):
+                self.assertEqual(self._session_authenticate(user.login, password), {'uid': None})
+                self._assert_not_signed_in()
+                self._logout()
+
+    @mute_logger('odoo.http')
+    def test_rpc_with_password_refused(self):
+        for user, password in ((self.portal_user, self.portal_password), (self.totp_user, 'Totp-pass-12')):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.xmlrpc_common.authenticate(get_db_name(), user.login, password, {}))
+                self.assertFalse(self.xmlrpc_common.authenticate(
+                    get_db_name(), user.login, password, {'interactive': True}))
+                with self.assertRaisesRegex(Fault, 'Access Denied'):
+                    self.xmlrpc_object.execute_kw(get_db_name(), user.id, password, 'res.partner', 'search', [[]])
+                # JSON-RPC
+                response = self.url_open('/jsonrpc', data=json.dumps({
+                    'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
+                        'service': 'common', 'method': 'authenticate',
+                        'args': [get_db_name(), user.login, password, {}]},
+                }), headers={'Content-Type': 'application/json'})
+                self.assertFalse(response.json()['result'])
+        # P3 off: a portal user without TOTP may use RPC again (nothing new enforced), one with
+        # TOTP may not (as stock Odoo).
+        self.company.portal_enforce_mfa = False
+        self.assertEqual(self.xmlrpc_common.authenticate(
+            get_db_name(), self.portal_user.login, self.portal_password, {}), self.portal_user.id)
+        self.assertFalse(self.xmlrpc_common.authenticate(get_db_name(), self.totp_user.login, 'Totp-pass-12', {}))
+
+    def test_signup_auto_login(self):
+        self.env['ir.config_parameter'].sudo().set_param('auth_signup.invitation_scope', 'b2c')
+        response = self._post_form('/web/signup', {
+            'login': 'mfa.signup@example.com', 'name': "Sig Nup", 'password': 'Signup-pass-1',
+            'confirm_password': 'Signup-pass-1', 'redirect': '/my',
+        })
+        user = self.env['res.users'].search([('login', '=', 'mfa.signup@example.com')])
+        self.assertTrue(user, "the account was made")
+        self.assertTrue(user._portal_mfa_is_enforced())
+        self.assertEqual(response.status_code, 303)
+        self.assertIn('/web/login/totp/enroll', response.headers['Location'])
+        self._assert_not_signed_in("sign-up does not sign in before the second factor")
+
+    def test_reset_password_auto_login(self):
+        for user in (self.portal_user, self.totp_user):
+            with self.subTest(user=user.login):
+                self._logout()
+                user.partner_id.sudo().signup_prepare(signup_type='reset')
+                token = user.partner_id.sudo()._generate_signup_token()
+                response = self._post_form(f'/web/reset_password?token={token}', {
+                    'token': token, 'login': user.login,
+                    'password': 'New-pass-123', 'confirm_password': 'New-pass-123',
+                })
+                self.assertEqual(response.status_code, 303)
+                self.assertIn('/web/login/totp', response.headers['Location'])
+                self._assert_not_signed_in("password reset does not sign in before the second factor")
+
+    @mute_logger('odoo.http')
+    def test_half_signed_in_route_matrix(self):
+        """A half-signed-in session reaches nothing but the second-factor pages."""
+        for user, password, page in ((self.portal_user, self.portal_password, '/web/login/totp/enroll'),
+                                     (self.totp_user, 'Totp-pass-12', '/web/login/totp')):
+            with self.subTest(user=user.login):
+                self._logout()
+                response = self._login(user.login, password)
+                self.assertTrue(response.headers['Location'].startswith(page))
+                self.assertEqual(self._get(page).status_code, 200)
+                for url in ('/my', '/my/home', '/my/account', '/my/security', '/my/invoices',
+                            '/my/security/backup_codes', '/web/login_successful'):
+                    response = self._get(url)
+                    self.assertEqual(response.status_code, 303, url)
+                    self.assertIn('/web/login', response.headers['Location'], url)
+                for url in ('/web', '/odoo'):
+                    response = self._get(url)
+                    self.assertIn(response.status_code, (302, 303), url)
+                    self.assertIn('/web/login', response.headers['Location'], url)
+                response = self.url_open('/web/dataset/call_kw', data=json.dumps({
+                    'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
+                        'model': 'res.partner', 'method': 'search_read', 'args': [[]],
+                        'kwargs': {'fields': ['name', 'email'], 'limit': 5}},
+                }), headers={'Content-Type': 'application/json'})
+                body = response.json()
+                self.assertNotIn('result', body)
+                self.assertIn('SessionExpired', body['error']['data']['name'])
+                self.assertNotIn(user.email, response.text)
+                response = self.url_open('/web/session/get_session_info', data=json.dumps({
+                    'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {}}),
+                    headers={'Content-Type': 'application/json'})
+                self.assertNotIn('result', response.json())
+                # The public session info does not leak the pending user either.
+                self.assertNotIn(user.login, self.url_open('/web/login').text)
