@@ -1,5 +1,205 @@
-from odoo import models
+import math
+import re
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_datetime
+
+# States in which a transaction means "money is on its way" (P4), whatever the provider,
+# manual bank transfer ('custom') included, unlike stock which ignores 'none' and 'custom'.
+PORTAL_PENDING_TX_STATES = ('pending', 'authorized')
+# A draft transaction is a payment the customer is completing at the provider right now; it
+# blocks a new one for this long, after which it is considered abandoned.
+PORTAL_DRAFT_TX_BLOCK_MINUTES = 15
+# Operations of the payments a customer starts; refunds and validations pay no invoice.
+PORTAL_PAYMENT_OPERATIONS = ('online_redirect', 'online_direct', 'online_token', 'offline')
+# A plain decimal amount: no sign, exponent, NaN or infinity ("1e9", "-1", "nan" are tampering).
+AMOUNT_RE = re.compile(r'^\d{1,15}(\.\d{1,6})?$')
 
 
 class AccountMove(models.Model):
     _inherit = 'account.move'
+
+    allow_partial_payment = fields.Boolean(
+        string="Allow Partial Payment",
+        copy=False,
+        help="The customer may pay any amount up to the amount due of this invoice from the portal.",
+    )
+
+    # ------------------------------------------------------------
+    # P4: payments in progress
+    # ------------------------------------------------------------
+
+    def _get_portal_pending_transactions(self):
+        """Map each invoice id of ``self`` to its last transaction in progress (sudo), for the
+        invoices whose company prevents duplicate payments (P4). Read through the prefetched
+        ``transaction_ids`` so that a page of invoices costs the same few queries as one."""
+        draft_limit = fields.Datetime.now() - timedelta(minutes=PORTAL_DRAFT_TX_BLOCK_MINUTES)
+        pending = {}
+        for invoice in self.sudo():
+            if not invoice.id or not invoice.company_id.portal_prevent_duplicate_payment:
+                continue
+            txs = [
+                tx for tx in invoice.transaction_ids
+                if tx.operation in PORTAL_PAYMENT_OPERATIONS
+                and not tx.source_transaction_id
+                and (tx.state in PORTAL_PENDING_TX_STATES or (tx.state == 'draft' and tx.create_date >= draft_limit))
+            ]
+            if txs:
+                pending[invoice.id] = max(txs, key=lambda tx: tx.id)
+        return pending
+
+    def _get_portal_pending_transaction(self):
+        """The payment transaction in progress on this invoice (sudo), or an empty recordset."""
+        self.ensure_one()
+        return self._get_portal_pending_transactions().get(self.id, self.env['payment.transaction'].sudo())
+
+    def _get_portal_payment_in_progress_message(self, tx):
+        self.ensure_one()
+        return self.env._(
+            "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
+            "You can pay again if it fails or is cancelled.",
+            reference=tx.reference,
+            date=format_datetime(self.env, tx.create_date, dt_format='short'),
+        )
+
+    def _check_portal_no_payment_in_progress(self):
+        """Refuse a new payment on invoices of ``self`` that already have one in progress (P4)."""
+        pending = self._get_portal_pending_transactions()
+        for invoice in self.filtered(lambda inv: inv.id in pending):
+            raise UserError(invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
+
+    def _lock_for_portal_payment(self):
+        """Lock the invoices for the creation of a payment transaction, then check that none has
+        a payment in progress (P4).
+
+        Odoo runs REPEATABLE READ, where a lock alone does not see a transaction committed by a
+        concurrent request after ours started. The rows are therefore locked in id order (no
+        deadlock), without waiting, and updated: a concurrent request that locked or updated them
+        first makes ours fail at once (lock not available, or serialization failure), and the
+        loser is told that a payment is already in progress instead of getting a 500.
+        """
+        invoices = self.filtered(lambda inv: inv.company_id.portal_prevent_duplicate_payment)
+        if not invoices:
+            return
+        ids = tuple(sorted(invoices.ids))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT", ids,
+                ), log_exceptions=False)
+                # A real update, not only a lock: this is what conflicts under REPEATABLE READ.
+                self.env.cr.execute(SQL(
+                    "UPDATE account_move SET write_date = write_date WHERE id IN %s", ids,
+                ), log_exceptions=False)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            raise UserError(self.env._("A payment for this invoice is already in progress.")) from None
+        # Read the transactions of the locked rows again, not what the cache held before the lock.
+        invoices.invalidate_recordset(['transaction_ids'])
+        invoices._check_portal_no_payment_in_progress()
+
+    def _has_to_be_paid(self):
+        # EXTENDS account_payment: no Pay button while any payment is in progress (P4), manual
+        # bank transfers included.
+        return super()._has_to_be_paid() and not self._get_portal_pending_transaction()
+
+    def _get_online_payment_error(self):
+        # EXTENDS account_payment: say which payment is in progress and since when.
+        error = super()._get_online_payment_error()
+        tx = self._get_portal_pending_transaction()
+        if tx:
+            error = '\n'.join(filter(None, [self._get_portal_payment_in_progress_message(tx), error]))
+        return error
+
+    # ------------------------------------------------------------
+    # Amounts (C2, C3)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _parse_portal_payment_amount(self, amount):
+        """``amount`` as a finite float, from a number or a plain decimal string; anything else
+        (booleans, "1e9", "-1", "NaN", lists...) is refused."""
+        if isinstance(amount, str) and AMOUNT_RE.match(amount.strip()):
+            amount = float(amount.strip())
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount):
+            raise UserError(self.env._("The amount to pay is not valid."))
+        return float(amount)
+
+    def _get_portal_payment_amount(self, amount, allowed_amounts=()):
+        """Validate the amount a customer asks to pay on this invoice and return it.
+
+        Accepted: the amount due (early payment discount included), the next installment, the
+        residual, an amount set by the business (payment link) and, on invoices that allow
+        partial payment, any amount with 0 < amount <= residual.
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        amount = currency.round(self._parse_portal_payment_amount(amount))
+        residual = self.amount_residual
+        if currency.compare_amounts(residual, 0) <= 0:
+            raise UserError(self.env._("There is nothing left to pay on this invoice."))
+        next_payment = self._get_invoice_next_payment_values()
+        accepted = [residual, next_payment.get('amount_due'), next_payment.get('next_amount_to_pay'),
+                    *allowed_amounts]
+        if any(accepted_amount and currency.compare_amounts(amount, accepted_amount) == 0
+               for accepted_amount in accepted):
+            return amount
+        if not self.allow_partial_payment:
+            raise UserError(self.env._(
+                "This invoice must be paid in full: %(amount)s.", amount=currency.format(residual),
+            ))
+        if currency.compare_amounts(amount, 0) <= 0 or currency.compare_amounts(amount, residual) > 0:
+            raise UserError(self.env._(
+                "The amount to pay must be more than 0 and at most %(amount)s.",
+                amount=currency.format(residual),
+            ))
+        return amount
+
+    # ------------------------------------------------------------
+    # Bulk payment (P10, C3)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_portal_outstanding_invoices_domain(self, partner):
+        """Posted customer invoices of ``partner``'s company that still have an amount due."""
+        return [
+            ('move_type', '=', 'out_invoice'),
+            ('state', '=', 'posted'),
+            ('payment_state', 'in', ('not_paid', 'partial')),
+            ('commercial_partner_id', '=', partner.commercial_partner_id.id),
+        ]
+
+    @api.model
+    def _get_portal_outstanding_invoices(self, partner):
+        """The invoices ``partner`` can pay now (sudo): outstanding, none with a payment in progress."""
+        invoices = self.sudo().search(self._get_portal_outstanding_invoices_domain(partner), order='invoice_date_due, id')
+        pending = invoices._get_portal_pending_transactions()
+        return invoices.filtered(lambda inv: inv.id not in pending and not inv.currency_id.is_zero(inv.amount_residual))
+
+    def _check_portal_payable_by(self, partner):
+        """Refuse the whole set unless ``partner`` may pay all of it in one payment: invoices of
+        their company, posted with an amount due, one currency and one company."""
+        commercial_partner = partner.commercial_partner_id
+        if not self:
+            raise UserError(self.env._("Select at least one invoice to pay."))
+        for invoice in self:
+            if (
+                invoice.commercial_partner_id != commercial_partner
+                or invoice.move_type != 'out_invoice'
+                or invoice.state != 'posted'
+            ):
+                raise UserError(self.env._("You cannot pay one of the selected invoices."))
+            if invoice.payment_state not in ('not_paid', 'partial') or invoice.currency_id.is_zero(invoice.amount_residual):
+                raise UserError(self.env._("Invoice %(name)s has nothing left to pay.", name=invoice.name))
+        if len(self.currency_id) > 1:
+            raise UserError(self.env._("Invoices in different currencies cannot be paid together. Select invoices of one currency."))
+        if len(self.company_id) > 1:
+            raise UserError(self.env._("Invoices of different companies cannot be paid together."))
+        self._check_portal_no_payment_in_progress()
+
+    def _get_portal_bulk_payment_amount(self):
+        """The amount of one payment of all these invoices, computed from their residuals."""
+        return self.currency_id.round(sum(self.mapped('amount_residual')))

@@ -1,0 +1,215 @@
+from odoo import fields
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request, route
+
+from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.payment import utils as payment_utils
+
+# Session key of the amounts set by the business in payment links (/payment/pay), per invoice id.
+PAYMENT_LINK_AMOUNTS_KEY = 'customer_portal_payment_link_amounts'
+
+
+def _parse_invoice_ids(invoice_ids):
+    """Invoice ids from "1,2,3" or [1, 2, 3]; None when malformed."""
+    if isinstance(invoice_ids, str):
+        invoice_ids = [part.strip() for part in invoice_ids.split(',') if part.strip()]
+    if not isinstance(invoice_ids, list) or not invoice_ids or len(invoice_ids) > 1000:
+        return None
+    ids = []
+    for invoice_id in invoice_ids:
+        if isinstance(invoice_id, bool):
+            return None
+        if isinstance(invoice_id, str) and invoice_id.isascii() and invoice_id.isdigit():
+            invoice_id = int(invoice_id)
+        if not isinstance(invoice_id, int) or not 0 < invoice_id < 2 ** 31:
+            return None
+        ids.append(invoice_id)
+    return list(dict.fromkeys(ids))
+
+
+def _get_bulk_payment_invoices(invoice_ids):
+    """The invoices named by the request (sudo), all of them paid by the caller or none (P10)."""
+    ids = _parse_invoice_ids(invoice_ids)
+    if ids is None:
+        raise UserError(request.env._("The selection of invoices is not valid."))
+    invoices = request.env['account.move'].sudo().browse(ids).exists()
+    if len(invoices) != len(ids):
+        raise UserError(request.env._("You cannot pay one of the selected invoices."))
+    invoices._check_portal_payable_by(request.env.user.partner_id)
+    return invoices
+
+
+class CustomerPortalPaymentPortal(PaymentPortal):
+
+    @route()
+    def invoice_transaction(self, invoice_id, access_token, **kwargs):
+        # EXTENDS account_payment: the amount is checked on the server (C2); stock trusts it.
+        try:
+            invoice_sudo = self._document_check_access('account.move', invoice_id, access_token)
+        except MissingError:
+            raise
+        except AccessError:
+            raise ValidationError(request.env._("The access token is invalid."))
+        link_amounts = request.session.get(PAYMENT_LINK_AMOUNTS_KEY) or {}
+        allowed_amounts = [link_amounts[str(invoice_id)]] if str(invoice_id) in link_amounts else []
+        kwargs['amount'] = invoice_sudo._get_portal_payment_amount(kwargs.get('amount'), allowed_amounts)
+        return super().invoice_transaction(invoice_id, access_token, **kwargs)
+
+    @route()
+    def overdue_invoices_transaction(self, payment_reference, **kwargs):
+        # EXTENDS account_payment: the overdue invoices of the caller are checked like a bulk
+        # payment (P4 included) and the amount is their residual, whatever the page sent.
+        if request.env.user._is_public():
+            raise ValidationError(request.env._("Please log in to pay your overdue invoices"))
+        invoices = request.env['account.move'].search(self._get_overdue_invoices_domain()).sudo()
+        invoices._check_portal_payable_by(request.env.user.partner_id)
+        kwargs['amount'] = invoices._get_portal_bulk_payment_amount()
+        return super().overdue_invoices_transaction(payment_reference, **kwargs)
+
+    @route()
+    def payment_pay(self, *args, amount=None, invoice_id=None, access_token=None, **kwargs):
+        # EXTENDS account_payment: a payment link of an invoice whose payment is in progress
+        # shows that payment instead of the form (P4); the amount of a valid link is remembered
+        # so that the transaction route accepts it.
+        invoice_sudo = request.env['account.move'].sudo().browse(self._cast_as_int(invoice_id) or []).exists()
+        link_amount = self._cast_as_float(amount)
+        if invoice_sudo and payment_utils.check_access_token(
+            access_token, invoice_sudo.partner_id.id, link_amount, invoice_sudo.currency_id.id
+        ):
+            pending_tx = invoice_sudo._get_portal_pending_transaction()
+            if pending_tx:
+                return request.render('customer_portal.portal_payment_in_progress', {
+                    'invoice': invoice_sudo,
+                    'pending_tx': pending_tx,
+                    'message': invoice_sudo._get_portal_payment_in_progress_message(pending_tx),
+                })
+            if link_amount:
+                link_amounts = dict(request.session.get(PAYMENT_LINK_AMOUNTS_KEY) or {})
+                link_amounts[str(invoice_sudo.id)] = link_amount
+                request.session[PAYMENT_LINK_AMOUNTS_KEY] = link_amounts
+        return super().payment_pay(*args, amount=amount, invoice_id=invoice_id, access_token=access_token, **kwargs)
+
+    @route('/my/invoices/pay/transaction', type='json', auth='user')
+    def portal_bulk_payment_transaction(self, invoice_ids=None, amount=None, currency_id=None, **kwargs):
+        """Create the transaction paying several invoices at once (P10, C3) and return its
+        processing values. The amount is the sum of their residuals, computed here."""
+        company = request.env.user.company_id
+        if not company.portal_bulk_payment:
+            raise request.not_found()
+        invoices = _get_bulk_payment_invoices(invoice_ids)
+        currency = invoices.currency_id
+        if currency_id is not None and currency_id != currency.id:
+            raise UserError(request.env._("The invoices must be paid in %s.", currency.name))
+        total = invoices._get_portal_bulk_payment_amount()
+        if currency.compare_amounts(invoices._parse_portal_payment_amount(amount), total) != 0:
+            raise UserError(request.env._(
+                "The amount to pay is %(amount)s. Reload the page and try again.",
+                amount=currency.format(total),
+            ))
+        self._validate_transaction_kwargs(kwargs)
+        reference = invoices.company_id.get_next_batch_payment_communication() if len(invoices) > 1 else None
+        return self._process_transaction(
+            request.env.user.partner_id.id, currency.id, invoices.ids, reference, amount=total, **kwargs,
+        )
+
+
+class CustomerPortalInvoicePayment(PortalAccount):
+
+    def _prepare_my_invoices_values(self, *args, **kwargs):
+        # EXTENDS account: with bulk payments (P10), mark the invoices of the list the customer
+        # may select for "Pay selected".
+        values = super()._prepare_my_invoices_values(*args, **kwargs)
+        if not request.env.user.company_id.portal_bulk_payment:
+            return values
+        get_invoices = values['invoices']
+
+        def get_invoices_with_payable(pager_offset):
+            invoices_data = get_invoices(pager_offset)
+            if not isinstance(invoices_data, list):
+                return invoices_data
+            invoices = request.env['account.move'].browse(d['invoice'].id for d in invoices_data).sudo()
+            pending = invoices._get_portal_pending_transactions()
+            commercial_partner = request.env.user.partner_id.commercial_partner_id
+            for invoice_data in invoices_data:
+                invoice = invoice_data['invoice']
+                invoice_data['portal_bulk_payable'] = (
+                    invoice.move_type == 'out_invoice'
+                    and invoice.state == 'posted'
+                    and invoice.payment_state in ('not_paid', 'partial')
+                    and invoice.commercial_partner_id == commercial_partner
+                    and not invoice.currency_id.is_zero(invoice.amount_residual)
+                    and invoice.id not in pending
+                )
+            return invoices_data
+
+        values.update({
+            'invoices': get_invoices_with_payable,
+            'portal_bulk_payment': True,
+        })
+        return values
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        # EXTENDS account_payment: the payment in progress (P4) and the partial amount (C2).
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values.update({
+            'portal_pending_tx': invoice._get_portal_pending_transaction(),
+            'portal_allow_partial_payment': invoice.allow_partial_payment and invoice._has_to_be_paid(),
+        })
+        return values
+
+    @route()
+    def portal_my_overdue_invoices(self, access_token=None, **kw):
+        # EXTENDS account_payment: with bulk payments, "Pay Now" pays every outstanding invoice.
+        if not request.env.user._is_public() and request.env.user.company_id.portal_bulk_payment:
+            return request.redirect('/my/invoices/pay')
+        return super().portal_my_overdue_invoices(access_token=access_token, **kw)
+
+    @route('/my/invoices/pay', type='http', auth='user', methods=['GET'], website=True, sitemap=False)
+    def portal_bulk_payment(self, invoice_ids=None, **kw):
+        """Pay the chosen invoices (``invoice_ids``, comma separated) or, without them, every
+        outstanding invoice of the customer company, in one payment (P10, C3)."""
+        user = request.env.user
+        if not user.company_id.portal_bulk_payment:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values['page_name'] = 'bulk_payment'
+        try:
+            if invoice_ids:
+                invoices = _get_bulk_payment_invoices(invoice_ids)
+            else:
+                invoices = request.env['account.move']._get_portal_outstanding_invoices(user.partner_id)
+                if invoices:
+                    invoices._check_portal_payable_by(user.partner_id)
+        except UserError as error:
+            values['error_message'] = error.args[0]
+            return request.render('customer_portal.portal_bulk_payment', values, status=400 if invoice_ids else 200)
+        if not invoices:
+            values['error_message'] = request.env._("You have no invoice to pay.")
+            return request.render('customer_portal.portal_bulk_payment', values)
+        values.update(self._bulk_payment_get_page_view_values(invoices, **kw))
+        return request.render('customer_portal.portal_bulk_payment', values)
+
+    def _bulk_payment_get_page_view_values(self, invoices, **kwargs):
+        currency = invoices.currency_id
+        company = invoices.company_id
+        total = invoices._get_portal_bulk_payment_amount()
+        values = self._get_common_page_view_values(
+            invoices_data={
+                'partner': request.env.user.partner_id,
+                'company': company,
+                'total_amount': total,
+                'currency': currency,
+                'amount_residual': total,
+                'landing_route': '/my/payments',
+                'transaction_route': '/my/invoices/pay/transaction',
+            },
+        )
+        values.update({
+            'invoices': invoices,
+            'amount': total,
+            'currency': currency,
+            'portal_invoice_ids': ','.join(str(invoice_id) for invoice_id in invoices.ids),
+            'payment_date': fields.Date.context_today(request.env.user),
+        })
+        return values

@@ -1,0 +1,93 @@
+from collections import OrderedDict
+
+from odoo import http
+from odoo.http import request
+from odoo.osv import expression
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+
+class CustomerPortalPayments(CustomerPortal):
+    """Payments Made (C4): the payments received from the customer company, with their receipt."""
+
+    def _prepare_home_portal_values(self, counters):
+        # EXTENDS portal: the Payments Made card of the portal home.
+        values = super()._prepare_home_portal_values(counters)
+        if 'payment_count' in counters:
+            values['payment_count'] = request.env['account.payment'].sudo().search_count(
+                self._get_portal_payments_domain())
+        return values
+
+    def _get_portal_payments_domain(self):
+        # Scope from the signed-in user only, never from a parameter.
+        return request.env['account.payment']._get_portal_payment_domain(request.env.user.partner_id)
+
+    def _get_portal_payments_searchbar_sortings(self):
+        return {
+            'date': {'label': request.env._("Newest"), 'order': 'date desc, id desc'},
+            'date_asc': {'label': request.env._("Oldest"), 'order': 'date asc, id asc'},
+            'amount': {'label': request.env._("Amount: High to Low"), 'order': 'amount desc, id desc'},
+            'amount_asc': {'label': request.env._("Amount: Low to High"), 'order': 'amount asc, id asc'},
+        }
+
+    def _get_portal_payments_searchbar_filters(self):
+        return {
+            'all': {'label': request.env._("All"), 'domain': []},
+            'invoices': {
+                'label': request.env._("Invoice Payments"),
+                'domain': request.env['account.payment']._get_portal_invoice_payment_domain(),
+            },
+        }
+
+    @http.route(['/my/payments', '/my/payments/page/<int:page>'], type='http', auth='user', website=True)
+    def portal_my_payments(self, page=1, sortby=None, filterby=None, **kw):
+        values = self._prepare_portal_layout_values()
+        Payment = request.env['account.payment'].sudo()
+        searchbar_sortings = self._get_portal_payments_searchbar_sortings()
+        searchbar_filters = self._get_portal_payments_searchbar_filters()
+        if sortby not in searchbar_sortings:
+            sortby = 'date'
+        if filterby not in searchbar_filters:
+            filterby = 'all'
+        domain = expression.AND([self._get_portal_payments_domain(), searchbar_filters[filterby]['domain']])
+        pager = portal_pager(
+            url='/my/payments',
+            url_args={'sortby': sortby, 'filterby': filterby},
+            total=Payment.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        payments = Payment.search(
+            domain, order=searchbar_sortings[sortby]['order'], limit=self._items_per_page, offset=pager['offset'])
+        values.update({
+            'payments': payments,
+            'page_name': 'payment',
+            'pager': pager,
+            'default_url': '/my/payments',
+            'searchbar_sortings': searchbar_sortings,
+            'sortby': sortby,
+            'searchbar_filters': OrderedDict(searchbar_filters),
+            'filterby': filterby,
+        })
+        return request.render('customer_portal.portal_my_payments', values)
+
+    @http.route('/my/payments/<int:payment_id>', type='http', auth='user', website=True)
+    def portal_my_payment_detail(self, payment_id, report_type=None, download=False, **kw):
+        payment_sudo = request.env['account.payment'].sudo().search(
+            expression.AND([self._get_portal_payments_domain(), [('id', '=', payment_id)]]), limit=1)
+        if not payment_sudo:
+            raise request.not_found()
+        if report_type in ('pdf', 'html'):
+            return self._show_report(
+                model=payment_sudo,
+                report_type=report_type,
+                report_ref='account.action_report_payment_receipt',
+                download=download in (True, 'true', '1', 'True'),
+            )
+        values = self._prepare_portal_layout_values()
+        values.update({
+            'payment': payment_sudo,
+            'paid_invoices': payment_sudo._get_portal_paid_invoices(),
+            'page_name': 'payment',
+        })
+        return request.render('customer_portal.portal_my_payment', values)

@@ -1,0 +1,167 @@
+from odoo.tests import HttpCase, tagged
+
+from .common_payment import PortalPaymentCommon, PortalPaymentHttpMixin
+
+# Queries of the bulk payment page, the same for 10 and 200 invoices (23 measured).
+BULK_PAGE_QUERIES = 30
+
+
+@tagged('post_install', '-at_install')
+class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_portal_payment_data()
+        cls.invoice_a, cls.invoice_b = cls._create_invoices(cls.contact_1, [100.0, 250.5])
+        cls.invoice_c = cls._create_invoice(cls.customer, 40.0)
+        cls.foreign_invoice = cls._create_invoice(cls.other_customer, 999.0)
+
+    def _bulk(self, invoice_ids, amount, **params):
+        return self._jsonrpc('/my/invoices/pay/transaction', self._tx_params(
+            invoice_ids=invoice_ids, amount=amount, **params))
+
+    def test_bulk_page_pays_all_outstanding_of_the_company(self):
+        # Bob sees the invoices of his company, including those addressed to Anna.
+        self.authenticate('cp_pay_bob', 'cp_pay_bob')
+        page = self.url_open('/my/invoices/pay')
+        self.assertEqual(page.status_code, 200)
+        for invoice in self.invoice_a + self.invoice_b + self.invoice_c:
+            self.assertIn(invoice.name, page.text)
+        self.assertNotIn(self.foreign_invoice.name, page.text)
+        self.assertIn('id="o_payment_form"', page.text)
+        self.assertIn('data-amount="390.5"', page.text)
+        self.assertIn('data-portal-invoice-ids="%s"' % ','.join(
+            str(i) for i in (self.invoice_a + self.invoice_b + self.invoice_c).sorted(
+                lambda inv: (inv.invoice_date_due, inv.id)).ids), page.text)
+
+    def test_pending_invoice_left_out_of_all_outstanding(self):
+        self._create_tx(self.invoice_b, state='pending')
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        page = self.url_open('/my/invoices/pay')
+        self.assertIn(self.invoice_a.name, page.text)
+        self.assertNotIn(self.invoice_b.name, page.text)
+        self.assertIn('data-amount="140.0"', page.text)
+
+    def test_bulk_payment_one_transaction_server_amount(self):
+        self.authenticate('cp_pay_bob', 'cp_pay_bob')
+        page = self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id},{self.invoice_b.id}')
+        self.assertIn('data-amount="350.5"', page.text)
+        answer = self._bulk([self.invoice_a.id, self.invoice_b.id], 350.5)
+        self.assertIn('result', answer, answer)
+        tx = self._active_txs(self.invoice_a)
+        self.assertEqual(len(tx), 1)
+        self.assertEqual(tx.invoice_ids, self.invoice_a + self.invoice_b)
+        self.assertEqual(tx.amount, 350.5)
+        self.assertEqual(tx.partner_id, self.contact_2)
+        # Paying it completes both invoices.
+        tx._set_done()
+        tx._post_process()
+        self.assertTrue(all(inv.payment_state in ('paid', 'in_payment') for inv in self.invoice_a + self.invoice_b))
+
+    def test_replayed_notification_creates_one_payment(self):
+        tx = self._create_tx(self.invoice_a + self.invoice_b, partner=self.contact_1)
+        notification = {'reference': tx.reference, 'simulated_state': 'done', 'payment_details': '4242'}
+        for _replay in range(3):
+            self.env['payment.transaction'].sudo()._handle_notification_data('demo', dict(notification))
+            tx._post_process()
+        payments = self.env['account.payment'].search([('payment_transaction_id', '=', tx.id)])
+        self.assertEqual(len(payments), 1)
+        self.assertEqual(payments.amount, 350.5)
+
+    def test_foreign_invoice_refuses_whole_request(self):
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        self._assert_rpc_error(self._bulk([self.invoice_a.id, self.foreign_invoice.id], 1099.0),
+                               "cannot pay one of the selected invoices")
+        page = self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id},{self.foreign_invoice.id}')
+        self.assertEqual(page.status_code, 400)
+        self.assertNotIn(self.foreign_invoice.name, page.text)
+        self.assertNotIn('o_payment_form', page.text)
+        # A deleted / unknown id, a draft invoice: same.
+        self._assert_rpc_error(self._bulk([self.invoice_a.id, 999999999], 100.0))
+        draft = self._create_invoice(self.contact_1, 10.0, post=False)
+        self._assert_rpc_error(self._bulk([self.invoice_a.id, draft.id], 110.0))
+        self.assertFalse(self._active_txs(self.invoice_a + self.foreign_invoice + draft), "Nothing was created")
+
+    def test_other_company_user_cannot_pay(self):
+        self.authenticate('cp_pay_deco', 'cp_pay_deco')
+        self._assert_rpc_error(self._bulk([self.invoice_a.id], 100.0))
+        page = self.url_open('/my/invoices/pay')
+        self.assertNotIn(self.invoice_a.name, page.text)
+        self.assertIn(self.foreign_invoice.name, page.text)
+        self.assertFalse(self._active_txs(self.invoice_a))
+
+    def test_mixed_currencies_refused(self):
+        invoice_eur = self._create_invoice(self.contact_1, 80.0, currency=self.other_currency)
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        self._assert_rpc_error(self._bulk([self.invoice_a.id, invoice_eur.id], 180.0), "different currencies")
+        page = self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id},{invoice_eur.id}')
+        self.assertIn("different currencies", page.text)
+        self.assertFalse(self._active_txs(self.invoice_a + invoice_eur))
+
+    def test_tampered_amount_and_currency_refused(self):
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        ids = [self.invoice_a.id, self.invoice_b.id]
+        for amount in (0.01, -1, 350.49, 350.51, "1e9", None, True):
+            self._assert_rpc_error(self._bulk(ids, amount))
+        raw = ('{"invoice_ids": %s, "provider_id": %s, "payment_method_id": %s, "flow": "direct", '
+               '"tokenization_requested": false, "landing_route": "/my", "is_validation": false, "amount": NaN}'
+               % (ids, self.provider.id, self.payment_method.id))
+        self._assert_rpc_error(self._jsonrpc('/my/invoices/pay/transaction', raw_params=raw))
+        self._assert_rpc_error(self._bulk(ids, 350.5, currency_id=self.other_currency.id))
+        self.assertFalse(self._active_txs(self.invoice_a + self.invoice_b))
+
+    def test_malformed_selection(self):
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        for invoice_ids in ('abc', '1,,x', '-1', '0', 'A' * 4096, '1e3', '%s.0' % self.invoice_a.id):
+            page = self.url_open('/my/invoices/pay?invoice_ids=' + invoice_ids)
+            self.assertIn(page.status_code, (400, 404), invoice_ids[:20])
+            self.assertNotIn('o_payment_form', page.text)
+        for invoice_ids in ('abc', [], [True], [[1]], {'a': 1}, 'A' * 4096, [self.invoice_a.id] * 2000):
+            self._assert_rpc_error(self._bulk(invoice_ids, 100.0))
+        page = self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id}&invoice_ids=1')
+        self.assertNotEqual(page.status_code, 500)
+
+    def test_bulk_payment_off_is_404(self):
+        self.company.portal_bulk_payment = False
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        self.assertEqual(self.url_open('/my/invoices/pay').status_code, 404)
+        self.assertEqual(self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id}').status_code, 404)
+        answer = self._bulk([self.invoice_a.id], 100.0)
+        self._assert_rpc_error(answer)
+        self.assertIn('NotFound', answer['error']['data']['name'])
+        page = self.url_open('/my/invoices')
+        self.assertNotIn('o_cp_bulk_select', page.text)
+        self.assertFalse(self._active_txs(self.invoice_a))
+
+    def test_anonymous_redirected(self):
+        page = self.url_open('/my/invoices/pay', allow_redirects=False)
+        self.assertIn(page.status_code, (302, 303))
+        self.assertIn('/web/login', page.headers.get('Location', ''))
+        self._assert_rpc_error(self._bulk([self.invoice_a.id], 100.0))
+        self.assertFalse(self._active_txs(self.invoice_a))
+
+    def test_invoice_list_checkboxes(self):
+        self._create_tx(self.invoice_b, state='pending')
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        page = self.url_open('/my/invoices')
+        self.assertIn('id="o_cp_pay_selected"', page.text)
+        self.assertIn(f'value="{self.invoice_a.id}"', page.text)
+        self.assertNotIn(f'value="{self.invoice_b.id}"', page.text, "No checkbox on a pending invoice")
+
+    def test_overdue_pay_now_pays_all_outstanding(self):
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        page = self.url_open('/my/invoices/overdue', allow_redirects=False)
+        self.assertIn('/my/invoices/pay', page.headers.get('Location', ''))
+
+    def test_bulk_page_query_count(self):
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        self.url_open('/my/invoices/pay')  # warm up caches (assets, templates)
+        self._create_invoices(self.contact_1, [10.0] * 7)
+        with self.assertQueryCount(BULK_PAGE_QUERIES):
+            page = self.url_open('/my/invoices/pay')
+        self.assertIn('data-amount="%s"' % (390.5 + 70.0), page.text)
+        self._create_invoices(self.contact_1, [10.0] * 190)
+        with self.assertQueryCount(BULK_PAGE_QUERIES):
+            page = self.url_open('/my/invoices/pay')
+        self.assertIn('data-amount="%s"' % (390.5 + 1970.0), page.text)
