@@ -1,1 +1,5 @@
 from . import portal
+from . import mfa
+from . import payment
+from . import portal_payment
+from . import portal_account

@@ -1,0 +1,213 @@
+from lxml import html
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common_portal_account import PortalAccountCommon
+
+
+def _amount(value):
+    return f"{value:,.2f}"
+
+
+@tagged('post_install', '-at_install')
+class TestPortalBalanceSummary(PortalAccountCommon, HttpCase):
+    """C1 home balance summary, C2 invoice tabs and filters, C7 retainer invoices."""
+
+    def _page(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return response, html.fromstring(response.content)
+
+    def _text(self, tree, css_class):
+        nodes = tree.xpath(f"//*[contains(concat(' ', @class, ' '), ' {css_class} ')]")
+        return ' '.join(node.text_content() for node in nodes)
+
+    # ------------------------------------------------------------
+    # Model: every figure equals what the journal items say
+    # ------------------------------------------------------------
+
+    def test_balance_summary_equals_journal_items(self):
+        lines = self._receivable_lines()
+        invoice_lines = lines.filtered(lambda l: l.move_id.move_type in ('out_invoice', 'out_receipt'))
+        retainer_lines = lines.filtered(lambda l: l.move_id.move_type == 'out_invoice' and l.move_id._is_downpayment())
+        summary = self.customer._get_portal_balance_summary(company=self.company)
+        totals = summary['totals']
+        cur = self.company.currency_id
+        self.assertAlmostEqual(totals['balance_payable'], cur.round(sum(lines.mapped('balance'))))
+        self.assertAlmostEqual(totals['outstanding_invoices'],
+                               cur.round(sum(r for r in invoice_lines.mapped('amount_residual') if r > 0)))
+        self.assertAlmostEqual(totals['available_credits'],
+                               cur.round(-sum(r for r in lines.mapped('amount_residual') if r < 0)))
+        self.assertAlmostEqual(totals['outstanding_retainer_invoices'],
+                               cur.round(sum(r for r in retainer_lines.mapped('amount_residual') if r > 0)))
+        for figures in summary['by_currency']:
+            currency_lines = lines.filtered(lambda l: l.currency_id == figures['currency'])
+            self.assertAlmostEqual(figures['balance_payable'], sum(currency_lines.mapped('amount_currency')))
+            self.assertAlmostEqual(figures['outstanding_invoices'], sum(
+                r for r in (currency_lines & invoice_lines).mapped('amount_residual_currency') if r > 0))
+            self.assertAlmostEqual(figures['available_credits'], -sum(
+                r for r in currency_lines.mapped('amount_residual_currency') if r < 0))
+        # Balance Payable is the receivable balance: outstanding invoices minus available credits
+        # here, as every reconciliation stays within the customer's receivable items.
+        self.assertAlmostEqual(totals['balance_payable'], totals['outstanding_invoices'] - totals['available_credits'])
+
+    def test_balance_summary_figures(self):
+        """The same figures worked out by hand from the fixture (USD; 1 USD = 2 EUR)."""
+        summary = self.customer._get_portal_balance_summary(company=self.company)
+        self.assertEqual(summary['totals'], {
+            'outstanding_invoices': 900 + 300 + 150 + 150 + 900,
+            'available_credits': 50 + 70,
+            'balance_payable': 2400 - 120,
+            'outstanding_retainer_invoices': 150,
+            'available_retainer_payments': 200,
+        })
+        by_currency = {f['currency']: f for f in summary['by_currency']}
+        self.assertTrue(summary['multi_currency'])
+        self.assertEqual(by_currency[self.eur]['outstanding_invoices'], 300)
+        self.assertEqual(by_currency[self.eur]['balance_payable'], 300)
+        self.assertEqual(by_currency[self.company.currency_id]['outstanding_invoices'], 2250)
+        self.assertEqual(by_currency[self.company.currency_id]['available_retainer_payments'], 200)
+        # Another company's figures hold nothing of Acme's.
+        other = self.other_customer._get_portal_balance_summary(company=self.company)
+        self.assertEqual(other['totals']['outstanding_invoices'], 777)
+        self.assertEqual(other['totals']['available_retainer_payments'], 0)
+
+    def test_last_payment(self):
+        payment = self.customer._get_portal_last_payment(company=self.company)
+        self.assertEqual(payment, self.eur_payment)
+        self.assertEqual(payment.reconciled_invoice_ids, self.inv4)
+
+    # ------------------------------------------------------------
+    # Home page
+    # ------------------------------------------------------------
+
+    def _assert_home_figures(self, user):
+        self._login(user)
+        response, tree = self._page('/my')
+        totals = self.customer._get_portal_balance_summary(company=self.company)['totals']
+        for key in ('outstanding_invoices', 'available_credits', 'balance_payable',
+                    'outstanding_retainer_invoices', 'available_retainer_payments'):
+            self.assertIn(_amount(totals[key]), self._text(tree, 'o_cp_' + key), key)
+        self.assertIn('300.00', self._text(tree, 'o_cp_balance_by_currency'))  # the EUR row
+        self.assertIn('100.00', self._text(tree, 'o_cp_last_payment_amount'))  # EUR
+        self.assertIn(self.inv4.name, self._text(tree, 'o_cp_last_payment'))
+        self.assertIn('US-ACME-42', self._text(tree, 'o_cp_vat'))
+        self.assertIn('Bob Acme', self._text(tree, 'o_cp_contact_persons'))
+        self.assertIn(self.company.name, self._text(tree, 'o_cp_business_contact'))
+        self.assertNotIn('777.00', response.text)
+        return tree
+
+    def test_home_owner_and_colleague_see_company_figures(self):
+        tree = self._assert_home_figures(self.portal_user)
+        self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_pay_now')]/@href"), ['/my/invoices/overdue'])
+        self.company.portal_bulk_payment = True
+        tree = self._assert_home_figures(self.colleague_user)
+        self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_pay_now')]/@href"), ['/my/invoices/pay'])
+
+    def test_home_estimates_awaiting_answer(self):
+        order = self.env['sale.order'].create({
+            'partner_id': self.customer.id,
+            'order_line': [Command.create({'product_id': self.service.id, 'product_uom_qty': 2})],
+        })
+        order.action_quotation_sent()
+        self._login(self.portal_user)
+        _response, tree = self._page('/my')
+        self.assertIn('1 estimate(s)', self._text(tree, 'o_cp_estimates_awaiting'))
+
+    def test_home_other_company_user_sees_nothing_of_ours(self):
+        self._login(self.other_user)
+        response, tree = self._page('/my')
+        self.assertIn('777.00', self._text(tree, 'o_cp_outstanding_invoices'))
+        for secret in ('2,280.00', '2,400.00', 'US-ACME-42', 'Bob Acme', self.inv4.name):
+            self.assertNotIn(secret, response.text)
+        self.assertNotIn(self.inv1.name, self.url_open('/my/invoices').text)
+        self.assertNotIn(self.dp2.name, self.url_open('/my/retainer_invoices').text)
+
+    def test_home_anonymous_redirected(self):
+        response = self.url_open('/my')
+        self.assertIn('/web/login', response.url)
+        self.assertNotIn('2,280.00', response.text)
+
+    # ------------------------------------------------------------
+    # Invoices (C2) and retainer invoices (C7)
+    # ------------------------------------------------------------
+
+    def _invoice_names(self, url):
+        _response, tree = self._page(url)
+        return set(tree.xpath("//table//tr/td[1]/a/@title"))
+
+    def test_invoice_tabs_and_filters(self):
+        self._login(self.colleague_user)
+        all_names = self._invoice_names('/my/invoices?filterby=all')
+        self.assertTrue({self.inv1.name, self.inv2.name, self.inv3.name, self.inv4.name} <= all_names)
+        self.assertNotIn(self.other_invoice.name, all_names)
+        self.assertNotIn(self.cn2.name, all_names, "credit notes have their own list when displayed")
+        outstanding = self._invoice_names('/my/invoices?filterby=outstanding')
+        self.assertEqual(outstanding, {m.name for m in self.inv1 + self.inv2 + self.inv4 + self.dp2 + self.final3})
+        self.assertEqual(self._invoice_names('/my/invoices?filterby=overdue'), outstanding)
+        self.assertEqual(self._invoice_names('/my/invoices?filterby=paid'), {m.name for m in self.inv3 + self.dp1 + self.dp3})
+        self.assertEqual(self._invoice_names('/my/invoices?filterby=partial'), {m.name for m in self.inv1 + self.inv2 + self.inv4})
+        self.assertEqual(self._invoice_names('/my/invoices?filterby=unpaid'), outstanding)
+        _response, tree = self._page('/my/invoices?filterby=all&sortby=amount')
+        self.assertTrue(tree.xpath("//span[contains(@class, 'o_cp_badge_partial')]"))
+        self.assertTrue(tree.xpath("//span[contains(@class, 'o_cp_badge_overdue')]"))
+        self.assertTrue(tree.xpath("//span[contains(@class, 'o_cp_badge_retainer')]"))
+        self.assertTrue(tree.xpath("//ul[contains(@class, 'o_cp_invoice_tabs')]"))
+        for sortby in ('date', 'duedate', 'name', 'amount', 'nope', ''):
+            self.assertEqual(self.url_open(f'/my/invoices?sortby={sortby}&filterby=bogus').status_code, 200)
+
+    def test_credit_notes_back_in_invoice_list_when_off(self):
+        self.company.portal_display_credit_notes = False
+        self._login(self.portal_user)
+        self.assertIn(self.cn2.name, self._invoice_names('/my/invoices?filterby=all'))
+
+    def test_retainer_invoices(self):
+        self._login(self.portal_user)
+        _response, tree = self._page('/my/retainer_invoices')
+        names = set(tree.xpath("//tr[contains(@class, 'o_cp_retainer_row')]/td[1]/a/text()"))
+        self.assertEqual(names, {m.name for m in self.dp1 + self.dp2 + self.dp3})
+        _response, tree = self._page('/my/retainer_invoices?tab=outstanding')
+        names = set(tree.xpath("//tr[contains(@class, 'o_cp_retainer_row')]/td[1]/a/text()"))
+        self.assertEqual(names, {self.dp2.name})
+        _response, tree = self._page('/my/retainer_invoices?tab=all&filterby=paid')
+        names = set(tree.xpath("//tr[contains(@class, 'o_cp_retainer_row')]/td[1]/a/text()"))
+        self.assertEqual(names, {self.dp1.name, self.dp3.name})
+        for query in ('tab=x', 'filterby=x', 'sortby=x', 'tab=all&filterby=paid&sortby=amount'):
+            self.assertEqual(self.url_open('/my/retainer_invoices?' + query).status_code, 200)
+
+    # ------------------------------------------------------------
+    # Query count does not grow with the number of documents
+    # ------------------------------------------------------------
+
+    def _count_queries(self, url):
+        self.url_open(url)  # warm the caches
+        self.url_open(url)
+        start = self.cr.sql_log_count
+        self.assertEqual(self.url_open(url).status_code, 200)
+        return self.cr.sql_log_count - start
+
+    def _create_invoices(self, partner, count):
+        moves = self.env['account.move'].create([{
+            'move_type': 'out_invoice',
+            'partner_id': partner.id,
+            'invoice_date': self._day(i % 120),
+            'invoice_payment_term_id': self.pay_terms_a.id,
+            'invoice_line_ids': [Command.create({'name': 'Item', 'price_unit': 10.0 + i, 'tax_ids': []})],
+        } for i in range(count)])
+        moves.action_post()
+        self.env.flush_all()
+
+    def test_home_query_count_independent_of_invoices(self):
+        customer = self.env['res.partner'].create({'name': 'Volume Customer', 'is_company': True})
+        contact = self.env['res.partner'].create({'name': 'Vera Volume', 'parent_id': customer.id})
+        user = self._new_portal_user('volume_vera', contact)
+        self._create_invoices(customer, 10)
+        self._login(user)
+        count_10 = self._count_queries('/my')
+        self._create_invoices(customer, 190)
+        count_200 = self._count_queries('/my')
+        self.assertEqual(count_200, count_10)
+        self.url_open('/my')
+        with self.assertQueryCount(count_10):
+            self.url_open('/my')
