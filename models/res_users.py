@@ -2,6 +2,8 @@
 import contextlib
 import logging
 
+import psycopg2
+
 from odoo import _, fields, models
 from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessDenied, AccessError, UserError
@@ -16,6 +18,8 @@ MFA_TYPE_ENROLL = 'portal_totp_enroll'
 MFA_ENROLL_URL = '/web/login/totp/enroll'
 # First key of the PostgreSQL advisory lock that serialises the code checks of one account.
 MFA_THROTTLE_LOCK = 0x6D666131
+# Longest wait of that cursor for a lock: a bound, never reached by the checks themselves.
+MFA_THROTTLE_LOCK_TIMEOUT = '10s'
 
 
 class ResUsers(models.Model):
@@ -94,6 +98,13 @@ class ResUsers(models.Model):
         stays recorded when the request's transaction rolls back. A transaction-level advisory
         lock on that cursor serialises the checks of one account: parallel guesses cannot
         exceed the limits.
+
+        No deadlock with the request's own transaction: only these side cursors take the
+        advisory lock, and a side cursor waits on the request transaction only for the foreign
+        key checks of its insert (KEY SHARE on the res_users row), which the request's
+        UPDATEs of res_users (NO KEY UPDATE) do not block. Should a request ever hold a stronger
+        lock on that row, the lock timeout turns the wait into an error instead of a worker
+        hung forever while holding the account's lock.
         """
         self.ensure_one()
         remote_addr = request.httprequest.remote_addr if request else None
@@ -101,7 +112,12 @@ class ResUsers(models.Model):
             if not self.env.registry.in_test_mode():
                 # Each statement must see the attempts committed while waiting for the lock.
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id))
+                cr.execute("SET LOCAL lock_timeout = %s", (MFA_THROTTLE_LOCK_TIMEOUT,))
+            try:
+                cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id))
+            except psycopg2.errors.LockNotAvailable:
+                _logger.warning("2FA check: BUSY for %s (lock timeout)", self)
+                raise AccessDenied(_("Too many sign-in attempts at once. Please try again in a minute."))
             Attempt = self.env(cr=cr, su=True)['res.users.mfa.attempt']
             retry_date = Attempt._get_retry_date(self.id)
             if retry_date:

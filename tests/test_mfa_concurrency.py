@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessDenied
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..tools import totp
 from .test_mfa_common import totp_code
@@ -150,8 +151,10 @@ class TestMfaConcurrency(TransactionCase):
 
         threads = [threading.Thread(target=submit) for _i in range(count)]
         # The test runner holds the registry lock for the whole run; new environments of other
-        # threads need it (HttpCase swaps it the same way when it enters test mode).
-        with patch.object(Registry, '_lock', DummyRLock()):
+        # threads need it (HttpCase swaps it the same way when it enters test mode). A request
+        # whose UPDATE waited for a concurrent one gets a serialization failure (which the HTTP
+        # layer retries): it is logged by sql_db, and counted here as refused.
+        with patch.object(Registry, '_lock', DummyRLock()), mute_logger('odoo.sql_db'):
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -186,3 +189,50 @@ class TestMfaConcurrency(TransactionCase):
         outcomes = self._run_concurrently('000000' if totp_code(self.secret) != '000000' else '111111', count=8)
         self.assertEqual(outcomes.count('success'), 0)
         self.assertEqual(self._attempts(False), 5, "the 6th to 8th guesses were refused without being tried")
+
+    def _check_holding_row_lock(self, lock_sql, code):
+        """Check ``code`` in a "request" transaction that first took ``lock_sql`` on the user's
+        res_users row (and keeps it until it ends); return the outcome."""
+        outcomes = []
+
+        def request():
+            try:
+                with self.registry.cursor() as cr:
+                    cr.execute(lock_sql, (self.uid_,))
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env['res.users'].browse(self.uid_)._portal_mfa_check_code(code)
+                    outcomes.append('success')
+            except AccessDenied:
+                outcomes.append('refused')
+            except Exception as e:  # noqa: BLE001 - reported by the assertions of the caller
+                outcomes.append(type(e).__name__)
+
+        thread = threading.Thread(target=request)
+        with patch.object(Registry, '_lock', DummyRLock()):
+            thread.start()
+            thread.join(timeout=30)
+        self.assertFalse(thread.is_alive(), "the check does not wait for its own request")
+        return outcomes
+
+    def test_no_deadlock_with_request_row_lock(self):
+        """The request's transaction writes the user's res_users row (as the code check and the
+        enrollment do) and keeps that lock while the side cursor records the attempt: no wait."""
+        lock = "UPDATE res_users SET totp_last_step = totp_last_step WHERE id = %s"
+        wrong = '000000' if totp_code(self.secret) != '000000' else '111111'
+        self.assertEqual(self._check_holding_row_lock(lock, wrong), ['refused'])
+        self.assertEqual(self._attempts(False), 1, "the failure was recorded")
+        self.assertEqual(self._check_holding_row_lock(lock, totp_code(self.secret)), ['success'])
+        self.assertEqual(self._attempts(True), 1)
+
+    @mute_logger('odoo.sql_db')
+    def test_stronger_row_lock_times_out(self):
+        """Should a request ever hold a FOR UPDATE lock on the user's row, the side cursor's
+        foreign key check would wait on it forever: the lock timeout makes it an error instead
+        of a worker hung while holding the account's lock."""
+        from ..models import res_users as res_users_module
+        wrong = '000000' if totp_code(self.secret) != '000000' else '111111'
+        with patch.object(res_users_module, 'MFA_THROTTLE_LOCK_TIMEOUT', '1s'):
+            outcomes = self._check_holding_row_lock("SELECT id FROM res_users WHERE id = %s FOR UPDATE", wrong)
+        self.assertEqual(outcomes, ['LockNotAvailable'])
+        # The account's lock was released: the next check runs.
+        self.assertEqual(self._check_holding_row_lock("SELECT %s", totp_code(self.secret)), ['success'])

@@ -1,11 +1,12 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
+import html
 import json
 
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import backup_codes, totp
-from .test_mfa_common import MfaHttpCase, totp_code
+from .test_mfa_common import BACKUP_CODE_RE, MfaHttpCase, totp_code
 
 
 @tagged('post_install', '-at_install')
@@ -46,7 +47,7 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn('Continue to sign in', response.text)
         self.assertIn('href="/my"', response.text)
-        codes = [c for c in response.text.split('o_portal_mfa_backup_code">')[1:]]
+        codes = [html.unescape(code) for code in BACKUP_CODE_RE.findall(response.text)]
         self.assertEqual(len(codes), 10)
         self.assertEqual(response.headers.get('Cache-Control'), 'no-store')
 
@@ -74,7 +75,22 @@ class TestMfaEnrollment(MfaHttpCase):
         security = self.url_open('/my/security').text
         self.assertIn('Two-factor authentication enabled', security)
         self.assertIn('<strong>10</strong> unused backup code(s)', security)
+        self.assertIn('href="/my/security/backup_codes"', security, "regenerate is offered")
         self.assertNotIn('id="auth_totp_portal_disable"', security)
+        # The backup codes were shown once: no page shows them again.
+        for url in ('/my/security', '/my/security/backup_codes', '/web/login/totp/enroll', '/my'):
+            text = self.url_open(url).text
+            for code in codes:
+                self.assertNotIn(code, text, url)
+        # Signed in, the enrollment page cannot replace the secret, whatever is posted.
+        own_secret = totp.generate_secret()
+        response = self.url_open('/web/login/totp/enroll', data={
+            'csrf_token': self._csrf(self.url_open('/my/security')), 'secret': own_secret,
+            'totp_token': totp_code(own_secret),
+        }, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(user.sudo().totp_secret, secret, "the secret is unchanged")
+        self.assertEqual(user.portal_mfa_backup_code_count, 10, "no new backup codes")
 
     def test_enrollment_tour(self):
         """M1 in a browser: the customer scans (the tour reads the key), verifies, sees the
@@ -121,12 +137,17 @@ class TestMfaEnrollment(MfaHttpCase):
         secret = self._set_secret(self.portal_user)
         other = new_test_user(self.env, login='mfa_portal_nototp', groups='base.group_portal',
                               password='Nototp-pass-1', company_id=self.company.id)
+        # Half-signed-in while P3 was on; once P3 is off, enrollment is refused (404).
+        response = self._login(other.login, 'Nototp-pass-1')
+        self.assertIn('/web/login/totp/enroll', response.headers['Location'])
         self.company.portal_enforce_mfa = False
+        self.assertEqual(self._get('/web/login/totp/enroll').status_code, 404)
+        self._assert_not_signed_in()
+        self._logout()
 
         response = self._login(other.login, 'Nototp-pass-1')
         self.assertNotIn('totp', response.headers['Location'])
         self._assert_signed_in(other)
-        # P3 off: enrollment is refused (404) even for a half-signed-in session.
         self._logout()
 
         response = self._login(self.portal_user.login, self.portal_password)
@@ -149,6 +170,37 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertEqual(action['res_model'], 'res.users.identitycheck')
         self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': password}])
         return self._call_kw('res.users.identitycheck', 'run_check', [[action['res_id']]])
+
+    def _wizard_enable(self, wizard_id):
+        action = self._call_kw('auth_totp.wizard', 'enable', [[wizard_id]])
+        if isinstance(action, dict) and action.get('res_model') == 'res.users.identitycheck':
+            return self._identity_checked(action, self.portal_password)
+        return action
+
+    @mute_logger('odoo.http')
+    def test_wizard_secret_made_by_server(self):
+        """Signed in without an app (P3 off), the customer sets one up with auth_totp's wizard
+        (/my/security): a secret sent by the client, at creation or later, is never the one used."""
+        self.company.portal_enforce_mfa = False
+        user = self.portal_user
+        self._login(user.login, self.portal_password)
+        self._assert_signed_in(user)
+        own_secret = totp.generate_secret()
+        wizard_id = self._call_kw('auth_totp.wizard', 'create', [{'user_id': user.id, 'secret': own_secret}])
+        secret = self._call_kw('auth_totp.wizard', 'read', [[wizard_id], ['secret']])[0]['secret'].replace(' ', '')
+        self.assertTrue(totp.is_valid_secret(secret))
+        self.assertNotEqual(secret, own_secret, "the client's secret is replaced by the server's")
+        with self.assertRaises(Exception):
+            self._call_kw('auth_totp.wizard', 'write', [[wizard_id], {'secret': own_secret}])
+        self._call_kw('auth_totp.wizard', 'write', [[wizard_id], {'code': totp_code(own_secret)}])
+        with self.assertRaises(Exception):
+            self._wizard_enable(wizard_id)
+        self.assertFalse(user.totp_enabled, "the code of the client's secret enables nothing")
+        # The server's secret works as in stock Odoo.
+        self._call_kw('auth_totp.wizard', 'write', [[wizard_id], {'code': totp_code(secret)}])
+        self._wizard_enable(wizard_id)
+        self.assertTrue(user.totp_enabled)
+        self.assertEqual(user.sudo().totp_secret, secret)
 
     @mute_logger('odoo.http')
     def test_disable_refused_under_p3(self):
