@@ -1,3 +1,5 @@
+import math
+
 from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request, route
@@ -40,11 +42,42 @@ def _get_bulk_payment_invoices(invoice_ids):
     return invoices
 
 
+def _is_record_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2 ** 31
+
+
+def _is_text(value):
+    return isinstance(value, str) and '\x00' not in value
+
+
 class CustomerPortalPaymentPortal(PaymentPortal):
 
+    def _process_transaction(self, partner_id, currency_id, invoice_ids, payment_reference, **kwargs):
+        # EXTENDS account_payment: every invoice payment route of ours (single, overdue, bulk) ends
+        # here. why: stock hands the values sent by the page to browse() and to the database
+        # unchecked, so "abc", [1, 2] or a NUL byte answered a server error, and is_validation made
+        # a transaction of 0.00 linked to the invoices (which then looked "in progress", P4).
+        valid = (
+            (payment_reference is None or payment_reference is False or _is_text(payment_reference))
+            and _is_record_id(kwargs.get('provider_id'))
+            and _is_record_id(kwargs.get('payment_method_id'))
+            and (kwargs.get('token_id') is None or _is_record_id(kwargs.get('token_id')))
+            and kwargs.get('flow') in ('redirect', 'direct', 'token')
+            and isinstance(kwargs.get('tokenization_requested'), bool)
+            and _is_text(kwargs.get('landing_route'))
+            and not kwargs.get('is_validation')
+        )
+        if not valid:
+            raise ValidationError(request.env._("The payment request is not valid. Reload the page and try again."))
+        return super()._process_transaction(partner_id, currency_id, invoice_ids, payment_reference, **kwargs)
+
     @route()
-    def invoice_transaction(self, invoice_id, access_token, **kwargs):
+    def invoice_transaction(self, invoice_id, access_token=None, **kwargs):
         # EXTENDS account_payment: the amount is checked on the server (C2); stock trusts it.
+        # why: a request without access_token was a TypeError (server error) in the stock signature,
+        # and a non-string one (true, -1, [1, 2]) a TypeError in consteq: both are an invalid token.
+        if access_token is not None and not isinstance(access_token, str):
+            raise ValidationError(request.env._("The access token is invalid."))
         try:
             invoice_sudo = self._document_check_access('account.move', invoice_id, access_token)
         except MissingError:
@@ -74,6 +107,10 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         # so that the transaction route accepts it.
         invoice_sudo = request.env['account.move'].sudo().browse(self._cast_as_int(invoice_id) or []).exists()
         link_amount = self._cast_as_float(amount)
+        if link_amount is not None and not math.isfinite(link_amount):
+            # why: stock float_round() fails with a 500 on NaN / inf ("1e999", 4 kB of digits); a
+            # malformed amount is skipped, as stock does with the other malformed parameters.
+            amount = link_amount = None
         if invoice_sudo and payment_utils.check_access_token(
             access_token, invoice_sudo.partner_id.id, link_amount, invoice_sudo.currency_id.id
         ):

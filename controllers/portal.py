@@ -1,3 +1,4 @@
+from werkzeug.exceptions import BadRequest
 from werkzeug.urls import url_encode
 
 from odoo import http
@@ -11,6 +12,13 @@ class CustomerPortalHome(Home):
     @http.route()
     def web_login(self, redirect=None, **kw):
         # EXTENDS web: the login page reached from /portal/<slug> shows that company (P1).
+        if request.httprequest.method == 'POST' and not all(
+            isinstance(request.params.get(key), str) and request.params[key] and '\x00' not in request.params[key]
+            for key in ('login', 'password')
+        ):
+            # why: stock drops empty fields from the credential and res.users._login then fails with
+            # KeyError('login'); a NUL byte makes PostgreSQL refuse the login query: both were a 500.
+            raise BadRequest(request.env._("Enter your email and password."))
         response = super().web_login(redirect=redirect, **kw)
         portal = request.params.get('portal')
         if portal and getattr(response, 'qcontext', None) is not None:
@@ -40,6 +48,17 @@ class CustomerPortalController(CustomerPortal):
         response = super().home(**kw)
         response.qcontext['portal_banner'] = request.env.user.company_id.sudo()._get_portal_banner()
         return response
+
+    @http.route()
+    def security(self, **post):
+        # EXTENDS portal: stock reads post['old'], post['new1'] and post['new2'] and answered 500
+        # (KeyError) to a form without one of them; a missing field is an empty one, refused with
+        # the normal "You cannot leave any password empty." message.
+        if request.httprequest.method == 'POST':
+            for key in ('old', 'new1', 'new2'):
+                if not isinstance(post.get(key), str):
+                    post[key] = ''
+        return super().security(**post)
 
     @http.route('/my/banner/preview', type='http', auth='user', website=True, sitemap=False)
     def portal_banner_preview(self, company_id=None, **kw):

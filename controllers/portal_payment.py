@@ -73,6 +73,10 @@ class CustomerPortalPayments(CustomerPortal):
 
     @http.route('/my/payments/<int:payment_id>', type='http', auth='user', website=True)
     def portal_my_payment_detail(self, payment_id, report_type=None, download=False, **kw):
+        if not 0 < payment_id < 2 ** 31:
+            # why: the id is compared in SQL with an integer column; 2147483648 and more made
+            # PostgreSQL fail (NumericValueOutOfRange) and the page answer 500.
+            raise request.not_found()
         payment_sudo = request.env['account.payment'].sudo().search(
             expression.AND([self._get_portal_payments_domain(), [('id', '=', payment_id)]]), limit=1)
         if not payment_sudo:

@@ -124,7 +124,9 @@ class AccountMove(models.Model):
         (booleans, "1e9", "-1", "NaN", lists...) is refused."""
         if isinstance(amount, str) and AMOUNT_RE.match(amount.strip()):
             amount = float(amount.strip())
-        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount):
+        # why: above 1e15 (JSON 1e308) float_round() overflows and the routes answered 500.
+        if (isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount)
+                or abs(amount) >= 1e15):
             raise UserError(self.env._("The amount to pay is not valid."))
         return float(amount)
 

@@ -2,8 +2,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import models
-from odoo import api, fields
+from odoo import api, fields, models
 from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
