@@ -368,7 +368,7 @@ def cmd_test(args):
 def follow(process, log_path):
     """Wait for Odoo, echoing test progress and problems from its log as they come."""
     deadline = time.time() + TEST_TIMEOUT
-    position, echoing = 0, False
+    position, echoing, testing = 0, False, False
     while True:
         finished = process.poll() is not None
         if log_path.exists():
@@ -379,8 +379,12 @@ def follow(process, log_path):
             for line in chunk.splitlines():
                 match = LOG_LINE.match(line)
                 if match:
-                    echoing = match['level'] in ('WARNING', 'ERROR', 'CRITICAL') or (
-                        match['logger'].startswith(f'odoo.addons.{MODULE}') and match['msg'].startswith('Starting'))
+                    starting = match['logger'].startswith(f'odoo.addons.{MODULE}') and match['msg'].startswith('Starting')
+                    testing = testing or starting
+                    # Warnings matter during the install; during the tests they are mostly the
+                    # refusals the tests provoke on purpose (they stay in the full log).
+                    echoing = starting or match['level'] in ('ERROR', 'CRITICAL') or (
+                        match['level'] == 'WARNING' and not testing)
                 if echoing:  # a problem, a test starting, or the traceback under a problem
                     print(line[:500], flush=True)
         if finished:
