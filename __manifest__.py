@@ -7,8 +7,14 @@
     'description': """
 Customer Portal
 ===============
-Extends Odoo's customer portal with a per-company portal address and banner,
-and the building blocks of a complete self-service portal.
+Extends Odoo's customer portal, per company, with:
+
+* a portal address and a banner message;
+* enforced authenticator-app sign-in with backup codes and an administrator reset;
+* a balance summary, invoice tabs and filters, retainer invoices, credit notes and
+  statements of account with aging;
+* payments that never go through twice, bulk and partial payments, bank debits for
+  the customers allowed to use them, and the list of payments made with their receipts.
 """,
     'author': "customer_portal",
     'license': 'LGPL-3',
