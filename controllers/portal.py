@@ -35,9 +35,7 @@ class CustomerPortalController(CustomerPortal):
         """The company's portal address (P1): its login page for visitors, the portal for users."""
         company = request.env['res.company']._get_by_portal_slug(slug)
         if not company:
-            # Rendered, not raised: on a raised NotFound, http_routing looks the path up as an
-            # attachment URL, and a NUL byte in it would make that lookup fail with a 500.
-            return request.render('http_routing.404', status=404)
+            raise request.not_found()
         if request.session.uid:
             return request.redirect('/my')
         return request.redirect('/web/login?' + url_encode({'redirect': '/my', 'portal': company.portal_slug}))
