@@ -7,7 +7,7 @@ class PortalHttpCase(HttpCase):
     """Helpers to act as a real customer: sign in through the login form, read pages."""
 
     def _csrf_token(self, html):
-        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
         self.assertTrue(match, "the page has no CSRF token")
         return match[1]
 

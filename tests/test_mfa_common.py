@@ -7,11 +7,11 @@ import re
 from requests.adapters import HTTPAdapter
 
 from odoo import http
-from odoo.tests import HttpCase, new_test_user
+from odoo.tests import new_test_user
 
 from ..tools import totp
+from .common import PortalHttpCase
 
-CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 SECRET_RE = re.compile(r'<span name="secret"[^>]*>([A-Z2-7 ]+)</span>')
 BACKUP_CODE_RE = re.compile(r'<li class="col o_portal_mfa_backup_code">([0-9a-z-]+)</li>')
 
@@ -33,7 +33,7 @@ def totp_code(secret, delta=0):
     return totp.code_at_step(secret, totp.time_step() + delta)
 
 
-class MfaHttpCase(HttpCase):
+class MfaHttpCase(PortalHttpCase):
 
     @classmethod
     def setUpClass(cls):
@@ -61,9 +61,7 @@ class MfaHttpCase(HttpCase):
     # -- helpers -------------------------------------------------------
 
     def _csrf(self, response):
-        match = CSRF_RE.search(response.text)
-        self.assertTrue(match, "the page has a CSRF token")
-        return match.group(1)
+        return self._csrf_token(response.text)
 
     def _get(self, url):
         return self.url_open(url, allow_redirects=False)

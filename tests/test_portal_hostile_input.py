@@ -5,8 +5,6 @@ added later is covered without touching this file), plus the stock routes we gua
 called as anonymous, as a portal user of customer A and as a portal user of customer B, with
 hostile values in every path and query / body parameter it accepts.
 """
-import hashlib
-import hmac
 import inspect
 import json
 import logging
@@ -14,6 +12,7 @@ import time
 from collections import Counter
 from urllib.parse import quote, urlencode
 
+from odoo import http
 from odoo.tests import tagged
 
 from .common import PortalHttpCase
@@ -238,13 +237,6 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         self.env.cr.execute("DELETE FROM mail_message WHERE id > %s", [last_ids[1] or 0])
         self.env.invalidate_all()
 
-    def _csrf_token(self):
-        # The token Request.csrf_token() would give this session (odoo/http.py).
-        secret = self.env['ir.config_parameter'].sudo().get_param('database.secret')
-        max_ts = int(time.time() + 365 * 24 * 3600)
-        digest = hmac.new(secret.encode('ascii'), f'{self.session.sid}{max_ts}'.encode(), hashlib.sha1).hexdigest()
-        return f'{digest}o{max_ts}'
-
     def _check_response(self, response, markers, is_json):
         self.assertLess(response.status_code, 500, response.text[:1000])
         body = response.content.decode('utf-8', 'replace') + response.headers.get('Location', '')
@@ -290,7 +282,7 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         if method == 'GET':
             query = urlencode(params)
             return self.url_open(url + ('?' + query if query else ''), allow_redirects=False)
-        return self.url_open(url, data={**params, 'csrf_token': self._csrf_token()}, allow_redirects=False)
+        return self.url_open(url, data={**params, 'csrf_token': http.Request.csrf_token(self)}, allow_redirects=False)
 
     def _methods(self, rule):
         declared = rule.endpoint.routing.get('methods')
