@@ -104,7 +104,9 @@ class CustomerPortalPaymentPortal(PaymentPortal):
     def payment_pay(self, *args, amount=None, invoice_id=None, access_token=None, **kwargs):
         # EXTENDS account_payment: a payment link of an invoice whose payment is in progress
         # shows that payment instead of the form (P4); the amount of a valid link is remembered
-        # so that the transaction route accepts it.
+        # so that the transaction route accepts it; a link asking for more than is still due
+        # charges the amount due, and says so.
+        kwargs.pop('portal_payment_link_notice', None)  # set here only, never by the URL
         invoice_sudo = request.env['account.move'].sudo().browse(self._cast_as_int(invoice_id) or []).exists()
         link_amount = self._cast_as_float(amount)
         if link_amount is not None and not math.isfinite(link_amount):
@@ -121,11 +123,25 @@ class CustomerPortalPaymentPortal(PaymentPortal):
                     'pending_tx': pending_tx,
                     'message': invoice_sudo._get_portal_payment_in_progress_message(pending_tx),
                 })
+            capped_amount, notice = invoice_sudo._get_portal_payment_link_amount(link_amount)
+            if notice:
+                # The token of the link signs its amount: the amount due gets a token of its own.
+                amount = link_amount = capped_amount
+                access_token = payment_utils.generate_access_token(
+                    invoice_sudo.partner_id.id, link_amount, invoice_sudo.currency_id.id)
+                kwargs['portal_payment_link_notice'] = notice
             if link_amount:
                 link_amounts = dict(request.session.get(PAYMENT_LINK_AMOUNTS_KEY) or {})
                 link_amounts[str(invoice_sudo.id)] = link_amount
                 request.session[PAYMENT_LINK_AMOUNTS_KEY] = link_amounts
         return super().payment_pay(*args, amount=amount, invoice_id=invoice_id, access_token=access_token, **kwargs)
+
+    def _get_extra_payment_form_values(self, portal_payment_link_notice=None, **kwargs):
+        # EXTENDS account_payment: the notice of a payment link capped to the amount due.
+        values = super()._get_extra_payment_form_values(**kwargs)
+        if portal_payment_link_notice:
+            values['portal_payment_link_notice'] = portal_payment_link_notice
+        return values
 
     @route('/my/invoices/pay/transaction', type='json', auth='user')
     def portal_bulk_payment_transaction(self, invoice_ids=None, amount=None, currency_id=None, **kwargs):
@@ -145,7 +161,7 @@ class CustomerPortalPaymentPortal(PaymentPortal):
                 amount=currency.format(total),
             ))
         self._validate_transaction_kwargs(kwargs)
-        reference = invoices.company_id.get_next_batch_payment_communication() if len(invoices) > 1 else None
+        reference = invoices._get_portal_batch_payment_reference() if len(invoices) > 1 else None
         return self._process_transaction(
             request.env.user.partner_id.id, currency.id, invoices.ids, reference, amount=total, **kwargs,
         )

@@ -6,7 +6,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, format_time
 
 # States in which a transaction means "money is on its way" (P4), whatever the provider,
 # manual bank transfer ('custom') included, unlike stock which ignores 'none' and 'custom'.
@@ -14,6 +14,10 @@ PORTAL_PENDING_TX_STATES = ('pending', 'authorized')
 # A draft transaction is a payment the customer is completing at the provider right now; it
 # blocks a new one for this long, after which it is considered abandoned.
 PORTAL_DRAFT_TX_BLOCK_MINUTES = 15
+# How long a request that lost the race for an invoice waits for the winner to end, to name its payment.
+PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS = 5
+# Payment states of an invoice whose "Allow Partial Payment" no longer changes.
+PORTAL_PAID_STATES = ('paid', 'in_payment', 'reversed')
 # Operations of the payments a customer starts; refunds and validations pay no invoice.
 PORTAL_PAYMENT_OPERATIONS = ('online_redirect', 'online_direct', 'online_token', 'offline')
 # A plain decimal amount: no sign, exponent, NaN or infinity ("1e9", "-1", "nan" are tampering).
@@ -28,6 +32,31 @@ class AccountMove(models.Model):
         copy=False,
         help="The customer may pay any amount up to the amount due of this invoice from the portal.",
     )
+    portal_transaction_in_progress_ids = fields.Many2many(
+        'payment.transaction',
+        string="Payments in Progress",
+        compute='_compute_portal_transaction_in_progress_ids',
+        groups='account.group_account_invoice',
+        help="Online payments of this invoice that are pending or authorized: the customer cannot pay it "
+             "online again until they are confirmed, cancelled or fail.",
+    )
+
+    @api.depends('transaction_ids.state')
+    def _compute_portal_transaction_in_progress_ids(self):
+        for invoice in self:
+            invoice.portal_transaction_in_progress_ids = invoice.transaction_ids.filtered(
+                lambda tx: tx.state in PORTAL_PENDING_TX_STATES and tx.operation in PORTAL_PAYMENT_OPERATIONS
+            ).sorted('id', reverse=True)
+
+    def write(self, vals):
+        # EXTENDS account: whether a paid invoice could have been paid in part is history.
+        if 'allow_partial_payment' in vals and any(
+            invoice.payment_state in PORTAL_PAID_STATES
+            and invoice.allow_partial_payment != bool(vals['allow_partial_payment'])
+            for invoice in self
+        ):
+            raise UserError(self.env._("Partial payment cannot be changed on an invoice that is paid or reversed."))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # P4: payments in progress
@@ -58,12 +87,27 @@ class AccountMove(models.Model):
         return self._get_portal_pending_transactions().get(self.id, self.env['payment.transaction'].sudo())
 
     def _get_portal_payment_in_progress_message(self, tx):
+        """The one sentence every refusal, page and list shows for the payment ``tx`` in progress
+        on this invoice (P4): its reference, when it started and when paying is possible again,
+        in the timezone of the reader."""
         self.ensure_one()
+        tz = self.env.user.tz or False  # the reader's, as every date of the portal pages
+        values = {
+            'reference': tx.reference,
+            'date': format_datetime(self.env, tx.create_date, tz=tz, dt_format='short'),
+        }
+        if tx.state == 'draft':
+            # An unfinished payment at the provider blocks for a while only (abandoned payments).
+            until = tx.create_date + timedelta(minutes=PORTAL_DRAFT_TX_BLOCK_MINUTES)
+            return self.env._(
+                "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
+                "If it was abandoned, you can pay again after %(time)s.",
+                **values, time=format_time(self.env, until, tz=tz, time_format='short'),
+            )
         return self.env._(
             "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
-            "You can pay again if it fails or is cancelled.",
-            reference=tx.reference,
-            date=format_datetime(self.env, tx.create_date, dt_format='short'),
+            "You can pay again when it is cancelled or fails.",
+            **values,
         )
 
     def _check_portal_no_payment_in_progress(self):
@@ -96,10 +140,49 @@ class AccountMove(models.Model):
                     "UPDATE account_move SET write_date = write_date WHERE id IN %s", ids,
                 ), log_exceptions=False)
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
-            raise UserError(self.env._("A payment for this invoice is already in progress.")) from None
+            raise UserError(invoices._get_portal_concurrent_payment_message()) from None
         # Read the transactions of the locked rows again, not what the cache held before the lock.
         invoices.invalidate_recordset(['transaction_ids'])
         invoices._check_portal_no_payment_in_progress()
+
+    def _get_portal_concurrent_payment_message(self):
+        """The refusal of a request that lost the race of ``_lock_for_portal_payment``: the
+        payment started by the concurrent request, with its reference and date like every other
+        refusal (P4).
+
+        That payment is not visible to our transaction (not committed yet, or committed after our
+        snapshot). Another transaction, READ COMMITTED, waits a few seconds for the concurrent
+        request to end (a share lock on the invoices), then reads it.
+        """
+        pending = {}
+        if not self.env.registry.in_test_mode():  # test cursors share one transaction
+            ids = tuple(sorted(self.ids))
+            with self.env.registry.cursor() as cr:
+                # why: api.Environment(cr) without a transaction looks the registry up by name,
+                # which waits for the registry lock that a running module install holds.
+                cr.transaction = api.Transaction(self.env.registry)
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cr.execute(SQL("SET LOCAL lock_timeout = %s", f'{PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS}s'))
+                try:
+                    cr.execute(SQL(
+                        "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR SHARE", ids,
+                    ), log_exceptions=False)
+                except pg_errors.LockNotAvailable:
+                    cr.rollback()
+                else:
+                    invoices = self.with_env(self.env(cr=cr, su=True))
+                    pending = {
+                        invoice.id: invoice._get_portal_payment_in_progress_message(tx)
+                        for invoice_id, tx in invoices._get_portal_pending_transactions().items()
+                        for invoice in invoices.browse(invoice_id)
+                    }
+        for invoice in self:
+            if invoice.id in pending:
+                return pending[invoice.id]
+        return self.env._(
+            "Another payment of this invoice was started at the same moment. "
+            "Reload the page in a minute to see it; you can pay again if it is cancelled or fails."
+        )
 
     def _has_to_be_paid(self):
         # EXTENDS account_payment: no Pay button while any payment is in progress (P4), manual
@@ -143,6 +226,12 @@ class AccountMove(models.Model):
         residual = self.amount_residual
         if currency.compare_amounts(residual, 0) <= 0:
             raise UserError(self.env._("There is nothing left to pay on this invoice."))
+        if currency.compare_amounts(amount, residual) > 0:
+            # Whatever asked for it (a payment link made before a partial payment included).
+            raise UserError(self.env._(
+                "%(amount)s is more than the %(residual)s still due on %(invoice)s: you cannot pay more than is due.",
+                amount=currency.format(amount), residual=currency.format(residual), invoice=self.name,
+            ))
         next_payment = self._get_invoice_next_payment_values()
         accepted = [residual, next_payment.get('amount_due'), next_payment.get('next_amount_to_pay'),
                     *allowed_amounts]
@@ -159,6 +248,22 @@ class AccountMove(models.Model):
                 amount=currency.format(residual),
             ))
         return amount
+
+    def _get_portal_payment_link_amount(self, link_amount):
+        """The amount a payment link of this invoice made by the business may charge, and the
+        notice to show when it differs: never more than what is still due (the invoice may have
+        been partly paid after the link was sent)."""
+        self.ensure_one()
+        currency = self.currency_id
+        residual = self.amount_residual
+        if (not link_amount or currency.compare_amounts(residual, 0) <= 0
+                or currency.compare_amounts(link_amount, residual) <= 0):
+            return link_amount, ''
+        return residual, self.env._(
+            "This payment link asks for %(amount)s, but only %(residual)s is still due on %(invoice)s: "
+            "you will pay %(residual)s.",
+            amount=currency.format(link_amount), residual=currency.format(residual), invoice=self.name,
+        )
 
     # ------------------------------------------------------------
     # Bulk payment (P10, C3)
@@ -201,6 +306,18 @@ class AccountMove(models.Model):
         if len(self.company_id) > 1:
             raise UserError(self.env._("Invoices of different companies cannot be paid together."))
         self._check_portal_no_payment_in_progress()
+
+    def _get_portal_batch_payment_reference(self):
+        """The reference of one portal payment of several invoices (P10).
+
+        Not stock's per-company BATCH sequence: it is gapless with a range per year, so its first
+        use of a year creates that range, which simultaneous requests cannot all do ("You cannot
+        create two date ranges..."), and each use locks the range until the request ends. Ours
+        draws from a PostgreSQL sequence: nothing to create, nothing locked.
+        """
+        sequence = self.env.ref('customer_portal.sequence_portal_bulk_payment', raise_if_not_found=False)
+        # Without it (deleted by an administrator), stock's reference from the invoice numbers.
+        return sequence.sudo().next_by_id() if sequence else None
 
     def _get_portal_bulk_payment_amount(self):
         """The amount of one payment of all these invoices, computed from their residuals."""

@@ -1,8 +1,14 @@
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
 
 from odoo.addons.customer_portal.models.account_move import PORTAL_PAYMENT_OPERATIONS
 from odoo.addons.customer_portal.models.payment_method import BANK_DEBIT_METHOD_CODES
+
+
+# Providers whose payments the customer makes outside of Odoo (bank transfer): nothing tells Odoo
+# that such a payment will never come, so only the back office can cancel it.
+MANUAL_PROVIDER_CODES = ('custom', 'none')
 
 
 class PaymentTransaction(models.Model):
@@ -32,3 +38,33 @@ class PaymentTransaction(models.Model):
             payment_method.primary_payment_method_id.code or payment_method.code
         ) in BANK_DEBIT_METHOD_CODES and not partner.commercial_partner_id.portal_allow_bank_payment:
             raise UserError(self.env._("Paying via bank account is not enabled for your account."))
+
+    def action_portal_cancel_manual(self):
+        """Cancel pending payments of manual providers (a bank transfer the customer never sent),
+        which otherwise block online payment of their invoices for good (P4). The reason, naming
+        who cancelled, is logged on the invoices and kept on the transaction."""
+        if not self.env.user.has_group('account.group_account_invoice'):
+            raise AccessError(self.env._("Only billing users can cancel a pending payment."))
+        self.check_access('write')
+        refused = self.filtered(lambda tx: tx.state != 'pending' or tx.provider_code not in MANUAL_PROVIDER_CODES)
+        if refused:
+            raise UserError(self.env._(
+                "Only pending payments by bank transfer (manual payment providers) can be cancelled here, "
+                "not %(references)s.",
+                references=", ".join(refused.mapped('reference')),
+            ))
+        self._set_canceled(state_message=self.env._(
+            "Cancelled by %(user)s: the payment never arrived. The customer can pay online again.",
+            user=self.env.user.name,
+        ))
+        # why not stock's message of a cancelled transaction: payment_custom logs none for its
+        # providers, and stock's names the customer as its author.
+        for tx in self:
+            for invoice in tx.invoice_ids:
+                invoice.message_post(body=self.env._(
+                    "%(user)s cancelled the pending payment %(reference)s of %(amount)s (%(provider)s): it never "
+                    "arrived. The customer can pay this invoice online again.",
+                    user=self.env.user.name, reference=tx.reference, provider=tx.provider_id.name,
+                    amount=format_amount(self.env, tx.amount, tx.currency_id),
+                ), subtype_xmlid='mail.mt_note')
+        return True

@@ -1,4 +1,10 @@
-from odoo.tests import HttpCase, tagged
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, HttpCase, tagged
+from odoo.tests.common import get_db_name
 
 from .common_payment import PortalPaymentCommon, PortalPaymentHttpMixin
 
@@ -165,3 +171,96 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         with self.assertQueryCount(BULK_PAGE_QUERIES):
             page = self.url_open('/my/invoices/pay')
         self.assertIn('data-amount="%s"' % (390.5 + 1970.0), page.text)
+
+
+@tagged('post_install', '-at_install')
+class TestBulkPaymentReferenceConcurrency(BaseCase):
+    """Issue 8, item 17: the first bulk payments of a year, started at the same moment by several
+    contacts on different invoices, all start. Real concurrent transactions on committed data, on
+    a year whose range of stock's batch sequence does not exist yet."""
+
+    PAYERS = 6
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            company.portal_prevent_duplicate_payment = True
+            if not company.chart_template:
+                env['account.chart.template'].try_loading('generic_coa', company, install_demo=False)
+            # A new year: stock's gapless batch sequence has no range for today.
+            today = fields.Date.context_today(env.user)
+            company.batch_payment_sequence_id.date_range_ids.filtered(
+                lambda rng: rng.date_from <= today <= rng.date_to).unlink()
+            partner = env['res.partner'].create({'name': 'Simultaneous Customer', 'is_company': True})
+            invoices = env['account.move'].create([{
+                'move_type': 'out_invoice',
+                'partner_id': partner.id,
+                'invoice_line_ids': [Command.create({'name': 'Line', 'quantity': 1, 'price_unit': 10.0, 'tax_ids': []})],
+            } for _i in range(2 * cls.PAYERS)])
+            invoices.action_post()
+            cls.partner_id = partner.id
+            cls.invoice_ids = invoices.ids
+            cls.currency_id = invoices[0].currency_id.id
+            cls.provider_id = env.ref('payment.payment_provider_demo').id
+            cls.payment_method_id = env.ref('payment_demo.payment_method_demo').id
+        cls.addClassCleanup(cls._cleanup_data)
+
+    @classmethod
+    def _cleanup_data(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env['payment.transaction'].search([('invoice_ids', 'in', cls.invoice_ids)]).unlink()
+            invoices = env['account.move'].browse(cls.invoice_ids).exists()
+            invoices.button_draft()
+            invoices.with_context(force_delete=True).unlink()
+            env['res.partner'].browse(cls.partner_id).unlink()
+
+    def _pay_selected(self, barrier, invoice_ids):
+        """What "Pay selected" does on the server: the batch reference, then the transaction."""
+        with self.registry.cursor() as cr:
+            # The test runner holds the registry lock: give the cursor its registry directly.
+            cr.transaction = api.Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            invoices = env['account.move'].browse(invoice_ids)
+            invoices.mapped('name')  # the transaction (and its snapshot) starts before the others commit
+            barrier.wait(timeout=30)
+            try:
+                reference = invoices._get_portal_batch_payment_reference()
+                Transaction = env['payment.transaction']
+                tx = Transaction.create({
+                    'provider_id': self.provider_id,
+                    'payment_method_id': self.payment_method_id,
+                    'reference': Transaction._compute_reference('demo', prefix=reference),
+                    'amount': 10.0 * len(invoice_ids),
+                    'currency_id': self.currency_id,
+                    'partner_id': self.partner_id,
+                    'operation': 'online_direct',
+                    'invoice_ids': [Command.set(invoice_ids)],
+                })
+                cr.commit()
+                return tx.reference
+            except Exception as error:  # noqa: BLE001 -- the test reports what each payer got
+                cr.rollback()
+                return f"refused: {error}"
+
+    def test_simultaneous_first_bulk_payments_of_a_year_all_start(self):
+        selections = [self.invoice_ids[i:i + 2] for i in range(0, 2 * self.PAYERS, 2)]
+        barrier = threading.Barrier(self.PAYERS)
+        with self.assertNoLogs(level='ERROR'), ThreadPoolExecutor(max_workers=self.PAYERS) as executor:
+            futures = [executor.submit(self._pay_selected, barrier, selection) for selection in selections]
+            references = [future.result(timeout=120) for future in futures]
+        self.assertFalse([ref for ref in references if ref.startswith("refused")], references)
+        self.assertEqual(len(set(references)), self.PAYERS, "One reference per payment")
+        year = str(fields.Date.today().year)
+        self.assertTrue(all(ref.startswith(f"BULK/{year}/") for ref in references), references)
+        with self.registry.cursor() as cr:
+            cr.transaction = api.Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            txs = env['payment.transaction'].search([('invoice_ids', 'in', self.invoice_ids)])
+            self.assertEqual(len(txs), self.PAYERS, "Every payer got a payment started")
+            for selection in selections:
+                self.assertEqual(len(txs.filtered(lambda tx: set(tx.invoice_ids.ids) == set(selection))), 1)

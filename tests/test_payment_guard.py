@@ -1,9 +1,13 @@
+import ast
+import html
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from lxml import etree
+
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
-from odoo.tests import BaseCase, HttpCase, TransactionCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import BaseCase, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.modules.registry import Registry
 from odoo.tools import mute_logger
@@ -124,6 +128,107 @@ class TestPaymentGuard(PortalPaymentCommon, TransactionCase):
         self.assertTrue(self._create_tx(invoice, payment_method_id=ach.id))
 
 
+    def test_refusals_say_which_payment_and_until_when(self):
+        """Issue 8, item 20: every refusal names the payment in progress and when paying is
+        possible again, in the reader's timezone."""
+        self.env.user.tz = 'Asia/Tokyo'  # UTC+9, no daylight saving time
+        invoice = self._create_invoice(self.contact_1, 100.0)
+        draft = self._create_tx(invoice)  # abandoned at the provider?
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET create_date = '2026-03-02 05:00:00' WHERE id = %s", [draft.id])
+        draft.invalidate_recordset(['create_date'])
+        message = invoice._get_portal_payment_in_progress_message(draft)
+        self.assertIn(draft.reference, message)
+        self.assertRegex(message.replace('\u202f', ' '), r"started on \S+ (2:00\sPM|14:00)",
+                         "Started at 05:00 UTC: 14:00 in Tokyo")
+        self.assertIn("you can pay again after", message)
+        self.assertRegex(message.replace('\u202f', ' '), r"after (2:15\sPM|14:15)", "15 minutes after the start, in Tokyo time")
+
+        invoice_2 = self._create_invoice(self.contact_1, 50.0)
+        pending = self._create_tx(invoice_2, state='pending')
+        with self.assertRaises(UserError) as caught:
+            self._create_tx(invoice_2)
+        self.assertIn(pending.reference, str(caught.exception))
+        self.assertIn("You can pay again when it is cancelled or fails.", str(caught.exception))
+
+    def test_billing_user_cancels_pending_bank_transfer(self):
+        """Issue 8, item 19: a pending bank transfer the customer never sent no longer blocks the
+        invoice for good: a billing user cancels it, the invoice says who did, and the invoice
+        form lists the payments in progress."""
+        transfer = self.env.ref('payment.payment_provider_transfer')
+        transfer.write({'state': 'enabled', 'is_published': True, 'company_id': self.company.id})
+        invoice = self._create_invoice(self.contact_1, 100.0)
+        tx = self._create_tx(invoice, state='pending', provider_id=transfer.id,
+                             payment_method_id=transfer.payment_method_ids[:1].id)
+        self.assertEqual(tx.provider_code, 'custom')
+        self.assertFalse(invoice._has_to_be_paid())
+        self.assertEqual(invoice.portal_transaction_in_progress_ids, tx, "Shown on the invoice form")
+
+        accountant = new_test_user(self.env, login='cp_pay_billing', name="Beatrice Billing",
+                                   groups='account.group_account_invoice')
+        employee = new_test_user(self.env, login='cp_pay_no_billing', groups='base.group_user')
+        for user in (employee, self.portal_user_1):
+            with self.assertRaises(AccessError):
+                tx.with_user(user).action_portal_cancel_manual()
+        self.assertEqual(tx.state, 'pending')
+        # Only manual providers: a card payment pending at its provider is the provider's business.
+        card_tx = self._create_tx(self._create_invoice(self.contact_1, 20.0), state='pending')
+        with self.assertRaises(UserError):
+            card_tx.with_user(accountant).action_portal_cancel_manual()
+
+        tx.with_user(accountant).action_portal_cancel_manual()
+        self.assertEqual(tx.state, 'cancel')
+        self.assertIn("Beatrice Billing", tx.state_message)
+        self.assertTrue(invoice._has_to_be_paid(), "The customer can pay online again")
+        self.assertFalse(invoice.portal_transaction_in_progress_ids)
+        [note] = invoice.message_ids.filtered(lambda msg: "cancelled the pending payment" in (msg.body or ''))
+        self.assertIn(f"Beatrice Billing cancelled the pending payment {tx.reference}", note.body,
+                      "The invoice says who cancelled")
+        self.assertEqual(note.author_id, accountant.partner_id)
+        self.assertEqual(note.subtype_id, self.env.ref('mail.mt_note'))
+        with self.assertRaises(UserError, msg="Cancelled once"):
+            tx.with_user(accountant).action_portal_cancel_manual()
+
+        # The button on the transaction, the list action, the section of the invoice form.
+        form = etree.fromstring(self.env['payment.transaction'].get_view(view_type='form')['arch'])
+        self.assertTrue(form.xpath("//header/button[@name='action_portal_cancel_manual']"))
+        action = self.env.ref('customer_portal.action_payment_transaction_cancel_manual')
+        self.assertEqual(action.binding_model_id.model, 'payment.transaction')
+        self.assertEqual(action.groups_id, self.env.ref('account.group_account_invoice'))
+        move_form = etree.fromstring(self.env['account.move'].with_user(accountant).get_view(view_type='form')['arch'])
+        [section] = move_form.xpath("//field[@name='portal_transaction_in_progress_ids']")
+        self.assertEqual(
+            section.xpath("list/field/@name")[:6],
+            ['reference', 'provider_id', 'provider_code', 'create_date', 'currency_id', 'amount'])
+
+    def test_allow_partial_payment_frozen_once_paid(self):
+        """Issue 8, item 23: the switch sits next to the payment terms, is read-only once the
+        invoice is paid (and refused by the model), and the invoice search has a filter for it."""
+        invoice = self._create_invoice(self.contact_1, 100.0)
+        invoice.allow_partial_payment = True
+        self.env['account.payment.register'].with_context(active_model='account.move', active_ids=invoice.ids)\
+            .create({'amount': 100.0})._create_payments()
+        self.assertIn(invoice.payment_state, ('paid', 'in_payment'))
+        with self.assertRaises(UserError):
+            invoice.allow_partial_payment = False
+        self.assertTrue(invoice.allow_partial_payment)
+        invoice.allow_partial_payment = True  # writing the same value is harmless
+        unpaid = self._create_invoice(self.contact_1, 10.0)
+        unpaid.allow_partial_payment = True
+
+        arch = etree.fromstring(self.env['account.move'].get_view(view_type='form')['arch'])
+        [field] = arch.xpath("//field[@name='allow_partial_payment']")
+        self.assertTrue(field.xpath("ancestor::group[@id='header_right_group']"), "Next to the payment terms")
+        self.assertIn("payment_state in ('paid', 'in_payment', 'reversed')", field.get('readonly'))
+        self.assertIn("move_type != 'out_invoice'", field.get('invisible'))
+        search = etree.fromstring(self.env['account.move'].get_view(view_type='search')['arch'])
+        [search_filter] = search.xpath("//filter[@name='allow_partial_payment']")
+        self.assertEqual(search_filter.get('string'), "Allows partial payment")
+        found = self.env['account.move'].search(
+            ast.literal_eval(search_filter.get('domain')) + [('partner_id', '=', self.contact_1.id)])
+        self.assertEqual(found, invoice + unpaid)
+
+
 @tagged('post_install', '-at_install')
 class TestPaymentGuardRoutes(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
 
@@ -189,6 +294,51 @@ class TestPaymentGuardRoutes(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCa
         self.assertIn('id="o_payment_form"', page.text)
         self.assertIn('result', self._invoice_transaction(invoice, amount=30.0))
         self.assertEqual(self._active_txs(invoice).amount, 30.0)
+
+    def test_payment_link_never_charges_above_residual(self):
+        """Issue 8, item 18: a payment link made for 100.00 before the invoice was paid 60.00
+        charges the 40.00 still due, says so, and no route accepts more than is due."""
+        invoice = self._create_invoice(self.contact_1, 100.0)
+        token = self._payment_link_token(invoice.partner_id.id, 100.0, invoice.currency_id.id)
+        self.env['account.payment.register'].with_context(active_model='account.move', active_ids=invoice.ids)\
+            .create({'amount': 60.0})._create_payments()
+        self.assertAlmostEqual(invoice.amount_residual, 40.0)
+        residual, link = (self.currency.format(amount).replace('\xa0', ' ') for amount in (40.0, 100.0))
+
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        page = self.url_open(f'/payment/pay?invoice_id={invoice.id}&amount=100.0&access_token={token}')
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('o_cp_payment_link_capped', page.text)
+        self.assertIn(f"This payment link asks for {link}, but only {residual} is still due on {invoice.name}",
+                      html.unescape(page.text).replace('\xa0', ' '))
+        self.assertIn('data-amount="40.0"', page.text, "The form charges the amount due")
+        self.assertNotIn('data-amount="100.0"', page.text)
+        # The page's notice cannot be forged by the URL.
+        page = self.url_open(f'/payment/pay?invoice_id={invoice.id}&amount=100.0&access_token={token}'
+                             '&portal_payment_link_notice=Forged')
+        self.assertNotIn('Forged', page.text)
+
+        # Whatever the link said, the transaction routes refuse more than is due...
+        answer = self._invoice_transaction(invoice, amount=100.0)
+        self._assert_rpc_error(answer, "you cannot pay more than is due")
+        self.assertIn(residual, answer['error']['data']['message'].replace('\xa0', ' '))
+        self._assert_rpc_error(self._invoice_transaction(invoice, amount=40.01))
+        self.assertFalse(self._active_txs(invoice), "Nothing above the residual was created")
+        # ... and accept the amount due.
+        self.assertIn('result', self._invoice_transaction(invoice, amount=40.0))
+        self.assertEqual(self._active_txs(invoice).amount, 40.0)
+
+    def test_payment_link_nothing_due_refused(self):
+        """A link of an invoice with nothing left to pay creates nothing (stock's TestFlows
+        test_invoice_payment_flow pays one: refused on purpose)."""
+        invoice = self._create_invoice(self.contact_1, 100.0)
+        token = self._payment_link_token(invoice.partner_id.id, 100.0, invoice.currency_id.id)
+        self.env['account.payment.register'].with_context(active_model='account.move', active_ids=invoice.ids)\
+            .create({'amount': 100.0})._create_payments()
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        self.url_open(f'/payment/pay?invoice_id={invoice.id}&amount=100.0&access_token={token}')
+        self._assert_rpc_error(self._invoice_transaction(invoice, amount=100.0), "There is nothing left to pay on this invoice.")
+        self.assertFalse(self._active_txs(invoice))
 
     def test_duplicate_guard_off_is_stock(self):
         self.company.portal_prevent_duplicate_payment = False
@@ -266,7 +416,7 @@ class TestPaymentGuardConcurrency(BaseCase):
                 'move_type': 'out_invoice',
                 'partner_id': partner.id,
                 'invoice_line_ids': [Command.create({'name': 'Line', 'quantity': 1, 'price_unit': 100.0, 'tax_ids': []})],
-            } for _i in range(4)])
+            } for _i in range(5)])
             invoices.action_post()
             cls.partner_id = partner.id
             cls.invoice_ids = invoices.ids
@@ -337,6 +487,22 @@ class TestPaymentGuardConcurrency(BaseCase):
         results = self._race([[invoice_id]] * 20)
         self.assertEqual(results.count('created'), 1, results)
         self.assertEqual(self._active_txs(invoice_id), 1)
+
+    def test_lock_refusal_names_the_payment(self):
+        """Issue 8, item 20: the requests stopped by the lock are told which payment won, since
+        when and until when, like every other refusal; an expected race logs no ERROR."""
+        invoice_id = self.invoice_ids[4]
+        with self.assertNoLogs(level='ERROR'):
+            results = self._race([[invoice_id]] * 5)
+        self.assertEqual(results.count('created'), 1, results)
+        with self.registry.cursor() as cr:
+            cr.transaction = api.Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            reference = env['payment.transaction'].search([('invoice_ids', 'in', [invoice_id])]).reference
+        for result in results:
+            if result != 'created':
+                self.assertIn(reference, result)
+                self.assertIn("you can pay again after", result)
 
     @mute_logger('odoo.sql_db')
     def test_bulk_racing_single(self):
