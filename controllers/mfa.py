@@ -4,7 +4,7 @@ from werkzeug.urls import url_encode
 from odoo import _, http
 from odoo.exceptions import AccessDenied, UserError
 from odoo.http import request
-from odoo.addons.auth_totp.controllers.home import Home as TotpHome
+from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_COOKIE, Home as TotpHome
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.res_users import MFA_ENROLL_URL, MFA_TYPE_ENROLL
@@ -33,16 +33,44 @@ class CustomerPortalMfaHome(TotpHome):
         request.update_env(user=request.session.uid)
         request.update_context(**request.session.context)
 
+    def _portal_mfa_device_name(self):
+        """Name of the trusted device being remembered, from what the request tells: stock
+        names it from the parsed User-Agent and fails when the browser or system is unknown."""
+        user_agent = request.httprequest.user_agent
+        name = _(
+            "%(browser)s on %(platform)s",
+            browser=(user_agent.browser or '').capitalize() or _("Unknown browser"),
+            platform=(user_agent.platform or '').capitalize() or _("an unknown system"),
+        )
+        if request.geoip.city.name:
+            name += f" ({request.geoip.city.name}, {request.geoip.country_name})"
+        return name
+
+    def _portal_mfa_remember_device(self, user, response):
+        """The user just passed the second factor and asked not to be asked again here."""
+        trusted = user._portal_mfa_trust_device(self._portal_mfa_device_name())
+        if trusted:
+            key, lifetime = trusted
+            response.set_cookie(
+                key=TRUSTED_DEVICE_COOKIE, value=key, max_age=int(lifetime.total_seconds()),
+                httponly=True, samesite='Lax',
+            )
+        return response
+
     @http.route()
     def web_totp(self, redirect=None, **kwargs):
         # EXTENDS auth_totp: users who must enroll are sent to enrollment; the code is checked
         # strictly (6 ASCII digits for TOTP, int() would take "+123456" or "123_456"); backup
-        # codes are accepted too and count in the same failure counter.
+        # codes are accepted too and count in the same failure counter. "Don't ask again on
+        # this device" is handled here, not by stock: its device name fails (500) on a
+        # User-Agent it cannot parse, and the lifetime follows the company's choice.
         user = self._portal_mfa_pre_user()
+        remember = kwargs.pop('remember', None) if request.httprequest.method == 'POST' else None
         if user is not None:
             if user._mfa_type() == MFA_TYPE_ENROLL:
                 return request.redirect(MFA_ENROLL_URL + ('?' + url_encode({'redirect': redirect}) if redirect else ''))
-            if request.httprequest.method == 'POST':
+            # A POST without a code field is no attempt (auth_totp_mail_enforce's "Re-send email").
+            if request.httprequest.method == 'POST' and 'totp_token' in kwargs:
                 token = kwargs.get('totp_token')
                 code = totp.normalize_code(token)
                 if code:
@@ -53,11 +81,20 @@ class CustomerPortalMfaHome(TotpHome):
                     except AccessDenied as e:
                         return self._portal_mfa_render_totp_form(user, str(e), redirect)
                     self._portal_mfa_finalize()
-                    return request.redirect(self._login_redirect(request.session.uid, redirect=redirect))
+                    response = request.redirect(self._login_redirect(request.session.uid, redirect=redirect))
+                    return self._portal_mfa_remember_device(user, response) if remember else response
         response = super().web_totp(redirect=redirect, **kwargs)
+        if user is not None and remember and request.session.uid == user.id:
+            self._portal_mfa_remember_device(user, response)
         if user is not None and getattr(response, 'qcontext', None) is not None:
-            response.qcontext['portal_mfa_backup_codes'] = bool(user.sudo().portal_mfa_backup_code_count)
+            response.qcontext.update(self._portal_mfa_totp_form_values(user))
         return response
+
+    def _portal_mfa_totp_form_values(self, user):
+        return {
+            'portal_mfa_backup_codes': bool(user.sudo().portal_mfa_backup_code_count),
+            'portal_mfa_no_remember': user._portal_mfa_device_lifetime() is None,
+        }
 
     def _portal_mfa_render_totp_form(self, user, error, redirect):
         request.session.touch()
@@ -65,7 +102,7 @@ class CustomerPortalMfaHome(TotpHome):
             'user': user,
             'error': error,
             'redirect': redirect,
-            'portal_mfa_backup_codes': bool(user.sudo().portal_mfa_backup_code_count),
+            **self._portal_mfa_totp_form_values(user),
         })
 
     @http.route(MFA_ENROLL_URL, type='http', auth='public', methods=['GET', 'POST'], sitemap=False,

@@ -1,5 +1,6 @@
 from . import account_move
 from . import account_payment
+from . import auth_totp_device
 from . import auth_totp_wizard
 from . import customer_portal_demo
 from . import ir_http

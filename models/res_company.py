@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -38,6 +39,12 @@ class ResCompany(models.Model):
     portal_enforce_mfa = fields.Boolean(
         string="Enforce Multi-Factor Authentication",
         help="Every portal user of this company must sign in with an authenticator app code.",
+    )
+    portal_mfa_device_days = fields.Selection(
+        [('0', "Never"), ('1', "1 day"), ('7', "7 days"), ('30', "30 days"), ('90', "90 days")],
+        string="Remember Trusted Devices", default='90', required=True,
+        help="How long \"Don't ask again on this device\" spares a portal user the code, when MFA "
+             "is enforced. Never: the option is not offered and remembered devices are refused.",
     )
     portal_prevent_duplicate_payment = fields.Boolean(
         string="Prevent Duplicate Payments", default=True,
@@ -132,6 +139,13 @@ class ResCompany(models.Model):
         if not isinstance(slug, str) or self._get_portal_slug_error(slug):
             return self.browse()
         return self.sudo().search([('portal_slug', '=', slug)], limit=1)
+
+    def _get_portal_mfa_device_lifetime(self):
+        """How long a portal user of this company may have a device remembered under enforced
+        MFA (a timedelta), or None when devices are never remembered."""
+        self.ensure_one()
+        days = int(self.portal_mfa_device_days or 0)
+        return timedelta(days=days) if days > 0 else None
 
     def _get_portal_banner(self):
         """The banner to show, or False when it holds no visible content."""

@@ -9,6 +9,7 @@ class ResConfigSettings(models.TransientModel):
     portal_url = fields.Char(related='company_id.portal_url')
     portal_banner = fields.Html(related='company_id.portal_banner', readonly=False)
     portal_enforce_mfa = fields.Boolean(related='company_id.portal_enforce_mfa', readonly=False)
+    portal_mfa_device_days = fields.Selection(related='company_id.portal_mfa_device_days', readonly=False)
     portal_prevent_duplicate_payment = fields.Boolean(
         related='company_id.portal_prevent_duplicate_payment', readonly=False)
     portal_bulk_payment = fields.Boolean(related='company_id.portal_bulk_payment', readonly=False)

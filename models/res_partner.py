@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 # Longest period a portal statement may cover (C5): longer ones are refused with a message.
 PORTAL_STATEMENT_MAX_YEARS = 10
@@ -372,6 +372,36 @@ class ResPartner(models.Model):
     # Customer portal: Reset Portal MFA (M4)
     # ------------------------------------------------------------
 
+    portal_mfa_has_portal_user = fields.Boolean(
+        string="Has Portal User", compute='_compute_portal_mfa_status', groups='base.group_erp_manager')
+    portal_mfa_enabled = fields.Boolean(
+        string="Portal MFA Set Up", compute='_compute_portal_mfa_status', groups='base.group_erp_manager')
+    portal_mfa_status = fields.Char(
+        string="Portal MFA", compute='_compute_portal_mfa_status', groups='base.group_erp_manager',
+        help="Whether the portal user of this contact set up an authenticator app, and when.")
+
+    def _get_portal_mfa_users(self):
+        """The portal users of this contact (archived included), sudo."""
+        self.ensure_one()
+        return self.with_context(active_test=False).sudo().user_ids.filtered('share')
+
+    def _compute_portal_mfa_status(self):
+        for partner in self:
+            users = partner._origin and partner._origin._get_portal_mfa_users()
+            enabled = users.filtered('totp_enabled') if users else users
+            partner.portal_mfa_has_portal_user = bool(users)
+            partner.portal_mfa_enabled = bool(enabled)
+            if not users:
+                partner.portal_mfa_status = False
+            elif not enabled:
+                partner.portal_mfa_status = self.env._("Not set up")
+            else:
+                dates = [d for d in enabled.mapped('portal_mfa_setup_date') if d]
+                partner.portal_mfa_status = self.env._(
+                    "Set up on %s",
+                    format_date(self.env, fields.Datetime.context_timestamp(partner, max(dates)).date()),
+                ) if dates else self.env._("Set up")
+
     def _check_portal_mfa_reset_access(self):
         if not (self.env.su or self.env.user._is_admin()):
             raise AccessError(self.env._("Only administrators can reset the multi-factor authentication of a customer."))
@@ -380,15 +410,28 @@ class ResPartner(models.Model):
         """Button of the contact form: the administrator confirms their identity, then the second
         factor of the contact's portal users is cleared (they must enroll again)."""
         self._check_portal_mfa_reset_access()
+        self._check_portal_mfa_to_reset()
         return self._action_reset_portal_mfa()
+
+    def _check_portal_mfa_to_reset(self):
+        """Refuse when a contact has no portal user with an authenticator app: nothing to reset."""
+        for partner in self:
+            users = partner._get_portal_mfa_users()
+            if not users:
+                raise UserError(self.env._(
+                    "%s has no portal access: there is no multi-factor authentication to reset.",
+                    partner.display_name))
+            if not users.filtered('totp_enabled'):
+                raise UserError(self.env._(
+                    "%s has not set up multi-factor authentication: there is nothing to reset.",
+                    partner.display_name))
 
     @check_identity
     def _action_reset_portal_mfa(self):
         self._check_portal_mfa_reset_access()
+        self._check_portal_mfa_to_reset()
         for partner in self:
-            users = partner.with_context(active_test=False).sudo().user_ids.filtered('share')
-            if not users:
-                continue
+            users = partner._get_portal_mfa_users().filtered('totp_enabled')
             users._portal_mfa_reset()
             partner.sudo().message_post(
                 body=self.env._("Portal multi-factor authentication reset by %s.", self.env.user.name),

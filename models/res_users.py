@@ -1,10 +1,12 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 import contextlib
 import logging
+from datetime import timedelta
 
 import psycopg2
 
 from odoo import _, fields, models
+from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_AGE
 from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.http import request
@@ -16,6 +18,8 @@ _logger = logging.getLogger(__name__)
 # _mfa_type of a portal user who must set up an authenticator app before signing in (P3, M1).
 MFA_TYPE_ENROLL = 'portal_totp_enroll'
 MFA_ENROLL_URL = '/web/login/totp/enroll'
+# _mfa_type of auth_totp_mail_enforce (codes sent by email), which it sets for users without an app.
+MFA_TYPE_MAIL = 'totp_mail'
 # First key of the PostgreSQL advisory lock that serialises the code checks of one account.
 MFA_THROTTLE_LOCK = 0x6D666131
 # Longest wait of that cursor for a lock: a bound, never reached by the checks themselves.
@@ -30,6 +34,10 @@ class ResUsers(models.Model):
     portal_mfa_enforced = fields.Boolean(
         string="Portal MFA Enforced", compute='_compute_portal_mfa_enforced',
         help="The company of this portal user requires an authenticator app to sign in.",
+    )
+    portal_mfa_setup_date = fields.Datetime(
+        string="MFA Set Up On", copy=False, readonly=True,
+        help="When this user last set up an authenticator app (empty when they have none).",
     )
     portal_mfa_backup_code_count = fields.Integer(
         string="Backup Codes Left", compute='_compute_portal_mfa_backup_code_count',
@@ -66,9 +74,10 @@ class ResUsers(models.Model):
 
     def _mfa_type(self):
         # EXTENDS auth_totp: with P3 on, a portal user without TOTP must enroll before the session
-        # is finalized, so the password alone never signs them in (every way in, M6).
+        # is finalized, so the password alone never signs them in (every way in, M6). A code sent
+        # by email (auth_totp_mail_enforce) does not replace the app their company requires.
         mfa_type = super()._mfa_type()
-        if mfa_type is None and self._portal_mfa_must_enroll():
+        if mfa_type in (None, MFA_TYPE_MAIL) and self._portal_mfa_must_enroll():
             return MFA_TYPE_ENROLL
         return mfa_type
 
@@ -114,7 +123,9 @@ class ResUsers(models.Model):
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 cr.execute("SET LOCAL lock_timeout = %s", (MFA_THROTTLE_LOCK_TIMEOUT,))
             try:
-                cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id))
+                # Handled below (a WARNING): not logged as a failed query by the cursor.
+                cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id),
+                           log_exceptions=False)
             except psycopg2.errors.LockNotAvailable:
                 _logger.warning("2FA check: BUSY for %s (lock timeout)", self)
                 raise AccessDenied(_("Too many sign-in attempts at once. Please try again in a minute."))
@@ -158,21 +169,29 @@ class ResUsers(models.Model):
     def _totp_store_step(self, step):
         """Record ``step`` as the last accepted one unless it or a later one already was.
 
-        Check and store are one statement, so concurrent submissions give one success.
+        Check and store are one statement, so concurrent submissions give one success. The
+        others wait for the winner's row lock and then fail to serialize: an expected race, not
+        a fault, so the cursor does not log it as a bad query; the error goes up to the HTTP
+        layer, which retries the request (logged at INFO) and the retry is refused as a replay.
         """
         self.ensure_one()
         self.env.cr.execute(
             "UPDATE res_users SET totp_last_step = %s "
             "WHERE id = %s AND (totp_last_step IS NULL OR totp_last_step < %s)",
             (step, self.id, step),
+            log_exceptions=False,
         )
         self.invalidate_recordset(['totp_last_step'])
         return self.env.cr.rowcount == 1
 
     def _totp_check(self, code):
-        # OVERRIDE auth_totp: its check accepts a code again within its window and is only
-        # rate-limited per IP address in one worker's memory; ours is replay-proof and
-        # throttled per account in the database. The stock controller passes an int.
+        # EXTENDS auth_totp: authenticator app codes are checked here without super(): its
+        # check accepts a code again within its window and is only rate-limited per IP address
+        # in one worker's memory; ours is replay-proof and throttled per account in the
+        # database. Other second factors (auth_totp_mail_enforce's emailed codes, ...) are
+        # checked by super(), with the code as given. The stock controller passes an int.
+        if self._mfa_type() not in (None, 'totp', MFA_TYPE_ENROLL):
+            return super()._totp_check(code)
         if isinstance(code, int) and code >= 0:
             code = str(code).zfill(totp.DIGITS)
         self._portal_mfa_check_code(code, allow_backup_code=False)
@@ -181,6 +200,7 @@ class ResUsers(models.Model):
         # EXTENDS auth_totp: the code used to enable TOTP cannot be used again to sign in.
         enabled = super()._totp_try_setting(secret, code)
         if enabled:
+            self.sudo().portal_mfa_setup_date = fields.Datetime.now()
             code = str(code).zfill(totp.DIGITS) if isinstance(code, int) else code
             step = totp.match(self.sudo().totp_secret, code)
             if step is not None:
@@ -202,7 +222,7 @@ class ResUsers(models.Model):
             if step is None:
                 _logger.info("2FA enrollment: REJECT CODE for %s", self)
                 raise AccessDenied(_("Verification failed, please double-check the 6-digit code."))
-            self.sudo().write({'totp_secret': secret})
+            self.sudo().write({'totp_secret': secret, 'portal_mfa_setup_date': fields.Datetime.now()})
             self._totp_store_step(step)
             codes = self._portal_mfa_generate_backup_codes()
         _logger.info("2FA enrollment: SUCCESS for %s", self)
@@ -257,7 +277,35 @@ class ResUsers(models.Model):
         # administrator uses Reset Portal MFA).
         if not (self.env.su or self.env.user._is_admin()) and any(u._portal_mfa_is_enforced() for u in self):
             raise UserError(_("Your company requires two-factor authentication: it cannot be disabled."))
-        return super().action_totp_disable()
+        result = super().action_totp_disable()
+        self.sudo().filtered(lambda user: not user.totp_enabled).portal_mfa_setup_date = False
+        return result
+
+    # ------------------------------------------------------------------
+    # Trusted devices ("Don't ask again on this device")
+    # ------------------------------------------------------------------
+
+    def _portal_mfa_device_lifetime(self):
+        """How long a device of this user may skip the second factor (a timedelta), or None
+        when it may not: the company's choice for portal users under enforced MFA, else as
+        stock (90 days)."""
+        self.ensure_one()
+        if self._portal_mfa_is_enforced():
+            return self.sudo().company_id._get_portal_mfa_device_lifetime()
+        return timedelta(seconds=TRUSTED_DEVICE_AGE)
+
+    def _portal_mfa_trust_device(self, name):
+        """Remember the current device of this user, who just passed the second factor:
+        return (key of its cookie, lifetime), or None when this user's devices are never
+        remembered."""
+        self.ensure_one()
+        lifetime = self._portal_mfa_device_lifetime()
+        if lifetime is None:
+            _logger.info("2FA trusted device: REFUSED for %s (company policy)", self)
+            return None
+        key = self.env['auth_totp.device'].with_user(self).sudo()._generate(
+            'browser', name, fields.Datetime.now() + lifetime)
+        return key, lifetime
 
     # ------------------------------------------------------------------
     # Administrator reset (M4)
@@ -272,7 +320,7 @@ class ResUsers(models.Model):
         users._revoke_all_devices()
         self.env['res.users.backup.code'].sudo().search([('user_id', 'in', users.ids)]).unlink()
         # Changing the secret changes the session token: every session of these users ends.
-        users.write({'totp_secret': False})
+        users.write({'totp_secret': False, 'portal_mfa_setup_date': False})
         self.env.cr.execute("UPDATE res_users SET totp_last_step = NULL WHERE id IN %s", (tuple(users.ids),))
         users.invalidate_recordset(['totp_last_step', 'portal_mfa_backup_code_count'])
         # Also end the sessions Odoo keeps track of, whether or not the user had a secret.

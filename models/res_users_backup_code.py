@@ -16,10 +16,13 @@ class ResUsersBackupCode(models.Model):
         """Mark this unused code as used; True for exactly one of concurrent attempts."""
         self.ensure_one()
         # One statement checks and stores, so two requests with the same code cannot both pass.
+        # The losers fail to serialize: an expected race, retried by the HTTP layer, so not
+        # logged as a bad query (see res.users._totp_store_step).
         self.env.cr.execute(
             "UPDATE res_users_backup_code SET used_date = NOW() AT TIME ZONE 'UTC' "
             "WHERE id = %s AND used_date IS NULL",
             (self.id,),
+            log_exceptions=False,
         )
         self.invalidate_recordset(['used_date'])
         return self.env.cr.rowcount == 1

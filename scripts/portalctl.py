@@ -35,6 +35,9 @@ MODULE = 'customer_portal'
 # Installed beside the addon so that the demo shows online payments (payment_demo) and bank
 # transfers announced from the portal (payment_custom's Wire Transfer).
 DEMO_MODULES = [MODULE, 'payment_demo', 'payment_custom']
+# The test database also holds auth_totp_mail_enforce (CE, codes by email; off until its policy is
+# set), which overrides the same second-factor check as the addon: tests/test_mfa_mail_enforce.py.
+TEST_MODULES = DEMO_MODULES + ['auth_totp_mail_enforce']
 DATA = Path(os.environ.get('CP_DATA_DIR') or ROOT / '.data').resolve()
 PG_USER = 'odoo'  # Odoo refuses to run as the "postgres" role.
 TEST_TIMEOUT = 30 * 60  # a guard against a hung browser; the suite itself takes a few minutes
@@ -322,7 +325,7 @@ def cmd_test(args):
     log_path = DATA / 'logs' / f'{dbname}.log'
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tags = ','.join(f'/{MODULE}:{tag}' for tag in args.tags.split(',')) if args.tags else f'/{MODULE}'
-    cmd = odoo_command(odoo_package, postgres, '-d', dbname, '-i', ','.join(DEMO_MODULES),
+    cmd = odoo_command(odoo_package, postgres, '-d', dbname, '-i', ','.join(TEST_MODULES),
                        '--test-enable', '--test-tags', tags, '--stop-after-init',
                        '--http-interface', '127.0.0.1', '--http-port', str(free_port()),
                        '--max-cron-threads', '0', '--logfile', str(log_path))

@@ -11,4 +11,6 @@ from . import test_mfa_concurrency
 from . import test_mfa_enrollment
 from . import test_mfa_reset
 from . import test_mfa_signin
+from . import test_mfa_devices
+from . import test_mfa_mail_enforce
 from . import test_portal_hostile_input

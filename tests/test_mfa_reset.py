@@ -2,10 +2,12 @@
 import json
 from datetime import datetime, timedelta
 
-from odoo.exceptions import AccessError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_date, mute_logger
 
+from ..tools import totp
 from .test_mfa_common import MfaHttpCase, totp_code
 
 
@@ -121,3 +123,48 @@ class TestMfaAdminReset(MfaHttpCase):
         # The second-factor page does not take the old app's code.
         response = self._post_second_factor(totp_code(secret))
         self._assert_not_signed_in()
+
+    # -- only where there is something to reset (issue 8, item 21) -------
+
+    def test_reset_refused_without_mfa(self):
+        partner = self.portal_partner.with_user(self.admin)
+        self.assertFalse(partner.portal_mfa_enabled, "no button: the customer never set MFA up")
+        self.assertEqual(partner.portal_mfa_status, "Not set up")
+        with self.assertRaisesRegex(UserError, "has not set up multi-factor authentication"):
+            partner.action_reset_portal_mfa()
+        employee_partner = self.employee.partner_id.with_user(self.admin)
+        self.assertFalse(employee_partner.portal_mfa_enabled)
+        self.assertFalse(employee_partner.portal_mfa_has_portal_user, "no MFA line for an employee")
+        self.assertFalse(employee_partner.portal_mfa_status)
+        with self.assertRaisesRegex(UserError, "has no portal access"):
+            employee_partner.action_reset_portal_mfa()
+        mails = self.env['mail.mail'].sudo().search([('subject', '=', "Your multi-factor authentication was reset")])
+        self.assertFalse(mails, "nobody was told of a reset that did not happen")
+
+    def test_status_after_enrollment(self):
+        self._enroll()
+        self.env.invalidate_all()
+        self.assertTrue(self.portal_user.portal_mfa_setup_date, "enrollment records when")
+        partner = self.portal_partner.with_user(self.admin)
+        self.assertTrue(partner.portal_mfa_enabled)
+        today = format_date(self.env, fields.Datetime.context_timestamp(partner, self.portal_user.portal_mfa_setup_date).date())
+        self.assertEqual(partner.portal_mfa_status, f"Set up on {today}")
+        self.portal_user._portal_mfa_reset()
+        self.env.invalidate_all()
+        self.assertFalse(self.portal_user.portal_mfa_setup_date)
+        self.assertEqual(partner.portal_mfa_status, "Not set up")
+
+    def test_setup_date_from_my_security(self):
+        """Set up from /my/security (auth_totp's wizard) records the date too."""
+        self.company.portal_enforce_mfa = False
+        secret = totp.generate_secret()
+        user = self.portal_user.with_user(self.portal_user)
+        # As auth_totp's wizard calls it: the code as an int.
+        self.assertTrue(user._totp_try_setting(secret, int(totp_code(secret))))
+        self.assertTrue(self.portal_user.portal_mfa_setup_date)
+        self.assertEqual(self.portal_partner.with_user(self.admin).portal_mfa_enabled, True)
+
+    def test_reset_button_only_with_mfa(self):
+        arch = self.env['res.partner'].with_user(self.admin).get_views([(False, 'form')])['views']['form']['arch']
+        self.assertRegex(arch, r'name="action_reset_portal_mfa"[^>]*invisible="not portal_mfa_enabled"')
+        self.assertIn('name="portal_mfa_status"', arch)
