@@ -1,6 +1,7 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 import logging
 import threading
+import time
 from unittest.mock import patch
 
 import psycopg2
@@ -160,9 +161,14 @@ class TestMfaConcurrency(TransactionCase):
             try:
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
+                    # As a request does: its snapshot is taken before the check (session,
+                    # user), and it goes on working a moment after it (session, page) before
+                    # it commits; so the others' UPDATEs wait for the winner's row lock.
+                    cr.execute("SELECT login FROM res_users WHERE id = %s", (self.uid_,))
                     barrier.wait(timeout=10)
                     env['res.users'].browse(self.uid_)._portal_mfa_check_code(code)
                     outcomes.append('success')
+                    time.sleep(0.3)
             except (AccessDenied, psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
                 outcomes.append('refused')
             except Exception as e:  # noqa: BLE001 - reported by the assertion below
