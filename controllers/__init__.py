@@ -3,3 +3,4 @@ from . import mfa
 from . import payment
 from . import portal_payment
 from . import portal_account
+from . import portal_security

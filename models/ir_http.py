@@ -1,5 +1,22 @@
+import inspect
+import json
+
+import psycopg2
+from werkzeug.exceptions import HTTPException
+
 from odoo import models
-from odoo.http import request
+from odoo.exceptions import AccessDenied, AccessError, UserError
+from odoo.http import Response, SessionExpiredException, request
+
+from ..tools.tokens import TOKEN_PARAMS, is_well_formed_token
+
+# Customer pages whose routes are not website=True ones (sign-in, second factor, sign-up), on top
+# of every frontend (portal, public link, payment) route.
+CUSTOMER_PATH_PREFIXES = (
+    '/my', '/portal/', '/payment/', '/invoice/', '/web/login', '/web/signup', '/web/reset_password',
+)
+# Errors whose message is meant for the user; the message of any other one is replaced.
+USER_ERRORS = (UserError, AccessDenied, AccessError, HTTPException, SessionExpiredException)
 
 
 class IrHttp(models.AbstractModel):
@@ -12,3 +29,132 @@ class IrHttp(models.AbstractModel):
         if '\x00' in request.httprequest.path:
             return None
         return super()._serve_fallback()
+
+    # ------------------------------------------------------------
+    # Tokens (issue 21)
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _dispatch(cls, endpoint):
+        # EXTENDS base: the one place where a malformed access or payment token becomes a wrong
+        # one, for our routes and every stock route alike. why: stock compares tokens with
+        # hmac.compare_digest, which raises TypeError on non-ASCII text ("%C2%BF") or a JSON
+        # array: a 500 instead of the route's normal refusal.
+        cls._sanitize_token_params(endpoint)
+        return super()._dispatch(endpoint)
+
+    @classmethod
+    def _sanitize_token_params(cls, endpoint):
+        """Read a token that cannot be one (see tools/tokens.py), or one sent several times with
+        different values, as the empty token: every route refuses it as it refuses a wrong one,
+        and the document's owner, whose token is not compared, still gets the page. A token the
+        route requires (/payment/confirmation) and that is missing is the empty one too."""
+        params = request.params
+        httprequest = request.httprequest
+        is_http = getattr(request.dispatcher, 'routing_type', None) == 'http'
+        for name in TOKEN_PARAMS:
+            value = params.get(name)
+            if value is None and name not in params and cls._requires_param(endpoint, name):
+                params[name] = ''
+            if value is None or value == '':
+                continue
+            values = httprequest.args.getlist(name) + (httprequest.form.getlist(name) if is_http else [])
+            if not is_well_formed_token(value) or len(set(values)) > 1:
+                params[name] = ''
+
+    @classmethod
+    def _requires_param(cls, endpoint, name):
+        function = getattr(endpoint, 'original_endpoint', None)
+        try:
+            parameter = inspect.signature(function).parameters.get(name) if function else None
+        except (TypeError, ValueError):
+            return False
+        return parameter is not None and parameter.default is inspect.Parameter.empty
+
+    # ------------------------------------------------------------
+    # Security headers (issue 21)
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        # EXTENDS base: anti-framing, referrer and sniffing headers on customer pages.
+        super()._post_dispatch(response)
+        cls._set_customer_security_headers(response)
+
+    @classmethod
+    def _is_customer_request(cls):
+        return bool(getattr(request, 'is_frontend', False)) or request.httprequest.path.startswith(
+            CUSTOMER_PATH_PREFIXES)
+
+    @classmethod
+    def _set_customer_security_headers(cls, response):
+        """Customer pages cannot be framed by another site (the Pay button, clickjacking): the
+        portal frames its own pages (the invoice preview), so 'self' stays allowed. A token in
+        the URL never leaves in a Referer header; other pages send only their origin to other
+        sites."""
+        headers = getattr(response, 'headers', None)
+        if headers is None or not cls._is_customer_request():
+            return
+        headers.setdefault('X-Frame-Options', 'SAMEORIGIN')
+        policy = headers.get('Content-Security-Policy')
+        if not policy:
+            headers['Content-Security-Policy'] = "frame-ancestors 'self'"
+        elif 'frame-ancestors' not in policy:
+            headers['Content-Security-Policy'] = f"{policy.rstrip('; ')}; frame-ancestors 'self'"
+        args = request.httprequest.args
+        has_token = any(args.get(name) for name in TOKEN_PARAMS)
+        headers['Referrer-Policy'] = 'same-origin' if has_token else 'strict-origin-when-cross-origin'
+        headers['X-Content-Type-Options'] = 'nosniff'
+
+    # ------------------------------------------------------------
+    # Errors (issue 21)
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _handle_error(cls, exception):
+        # EXTENDS base: customers get the error's message without the server's traceback, and
+        # error pages carry the security headers of the page they replace.
+        response = super()._handle_error(exception)
+        if getattr(request.dispatcher, 'routing_type', None) == 'json':
+            if isinstance(response, Response) and not cls._is_internal_caller():
+                cls._strip_json_error_debug(response, exception)
+        elif cls._is_customer_request():
+            if isinstance(response, HTTPException):
+                # why: an HTTP error of a route that is not a website one (e.g. /web/login/totp)
+                # is an exception without headers of its own; its page is the same.
+                response = response.get_response(request.httprequest.environ)
+            cls._set_customer_security_headers(response)
+        return response
+
+    @classmethod
+    def _is_internal_caller(cls):
+        """An internal user keeps Odoo's debug information; a failed query of the request may have
+        left the transaction aborted, which is rolled back (nothing of it is committed anyway)."""
+        for attempt in range(2):
+            try:
+                return bool(request.env.uid) and request.env.user._is_internal()
+            except psycopg2.Error:
+                if attempt:
+                    return False
+                request.env.cr.rollback()
+        return False
+
+    @classmethod
+    def _strip_json_error_debug(cls, response, exception):
+        try:
+            answer = json.loads(response.get_data())
+        except ValueError:
+            return
+        data = (answer.get('error') or {}).get('data') if isinstance(answer, dict) else None
+        if not isinstance(data, dict):
+            return
+        data.pop('debug', None)
+        if not isinstance(exception, USER_ERRORS):
+            # why: the text of an unexpected error (a KeyError, a database error) tells about the
+            # server, not about what the customer can do; http routes hide it too.
+            try:
+                message = request.env._("An unexpected error occurred. Reload the page and try again.")
+            except psycopg2.Error:
+                message = "An unexpected error occurred. Reload the page and try again."
+            data.update(message=message, arguments=[message], context={})
+        response.set_data(json.dumps(answer))

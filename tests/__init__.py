@@ -14,3 +14,4 @@ from . import test_mfa_signin
 from . import test_mfa_devices
 from . import test_mfa_mail_enforce
 from . import test_portal_hostile_input
+from . import test_portal_security

@@ -31,6 +31,8 @@ GUARDED_STOCK_ROUTES = {
     '/payment/pay',
     '/web/login/totp',
     '/my/security',
+    '/my/account',
+    '/my/payment_method',
 }
 
 # Parameters read from **kwargs (not named in any signature) by some routes.
@@ -39,6 +41,8 @@ EXTRA_PARAMS = {
     '/web/login/totp': ('totp_token',),
     '/web/login/totp/enroll': ('totp_token',),
     '/my/security': ('old', 'new1', 'new2'),
+    '/my/account': ('name', 'phone', 'email', 'street', 'city', 'zipcode', 'country_id', 'state_id', 'vat'),
+    '/my/payment_method': ('partner_id', 'company_id', 'amount', 'currency_id'),
 }
 # Keyword arguments of the transaction routes (payment.controllers.portal._validate_transaction_kwargs).
 TX_PARAMS = ('amount', 'currency_id', 'provider_id', 'payment_method_id', 'token_id', 'flow',
@@ -171,7 +175,7 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
             target = self._path_document('invoice_id', foreign)
             token = target.access_token
             values = ['', foreign_docs['invoice_2'].access_token, token[:-1] + ('a' if token[-1] != 'a' else 'b'),
-                      'a' * 4096, '[1,2]', NUL]
+                      'a' * 4096, '[1,2]', NUL, '¿', token + '¿', '\n' + token]
         elif name == 'amount':
             values = AMOUNT_VALUES
         elif name.startswith('date') or name.endswith('_date'):
