@@ -1,11 +1,18 @@
+import base64
+import io
 import logging
 from datetime import timedelta
 
+from PIL import Image, ImageDraw, ImageFont
+
 from odoo import Command, api, fields, models
+from odoo.tools.misc import file_path
 
 _logger = logging.getLogger(__name__)
 
 DEMO_CUSTOMERS = ('northwind', 'bluebird', 'harbor')
+# Logo of each demo customer company: its initials on a colour of its own, drawn at install time.
+DEMO_LOGOS = {'northwind': ('NT', '#0f766e'), 'bluebird': ('BB', '#2563eb'), 'harbor': ('HL', '#c2410c')}
 
 
 class CustomerPortalDemo(models.AbstractModel):
@@ -24,14 +31,20 @@ class CustomerPortalDemo(models.AbstractModel):
             _logger.info("customer_portal demo: the main company has no chart of accounts, no documents made")
             return
         customers = [self.env.ref(f'customer_portal.partner_{key}') for key in DEMO_CUSTOMERS]
-        if self.env['account.move'].search_count([('partner_id', 'child_of', customers[0].id)], limit=1):
-            return  # demo data is loaded again when the addon is updated: make its documents once
-        transfer = self.env.ref('payment.payment_provider_transfer', raise_if_not_found=False)
-        if transfer and transfer.module_state == 'installed' and transfer.state == 'disabled':
-            transfer.state = 'enabled'  # customers may announce a bank transfer from the portal
-        for index, customer in enumerate(customers):
-            self._generate_customer_documents(customer, index)
-        self._generate_foreign_currency_documents(customers[2])
+        for key, customer in zip(DEMO_CUSTOMERS, customers):
+            if not customer.image_1920:
+                customer.image_1920 = self._company_logo(*DEMO_LOGOS[key])
+        # demo data is loaded again when the addon is updated: make its documents once
+        if not self.env['account.move'].search_count([('partner_id', 'child_of', customers[0].id)], limit=1):
+            transfer = self.env.ref('payment.payment_provider_transfer', raise_if_not_found=False)
+            if transfer and transfer.module_state == 'installed' and transfer.state == 'disabled':
+                # customers may announce a bank transfer from the portal, beside paying online
+                transfer.write({'state': 'enabled', 'is_published': True})
+            for index, customer in enumerate(customers):
+                self._generate_customer_documents(customer, index)
+            self._generate_foreign_currency_documents(customers[2])
+            self._enable_bank_debit()
+        self._send_invoices(self.env['res.partner'].browse([customer.id for customer in customers]))
 
     # ------------------------------------------------------------------
     # One customer's history
@@ -51,6 +64,7 @@ class CustomerPortalDemo(models.AbstractModel):
         self._invoice(customer, 130, 30, [(support, 1)])                                        # overdue 100 days
         partial = self._invoice(customer, 50, 30, [(desk, 3)])                                  # partially paid
         self._pay(partial, partial.amount_total * 0.4, 20)
+        partial.allow_partial_payment = True                                                    # pays in parts
         paid_offline = self._invoice(customer, 90, 30, [(consulting, 20)])                      # paid by bank
         self._pay(paid_offline, paid_offline.amount_total, 70)
         paid_online = self._invoice(customer, 40, 30, [(support, 1), (consulting, 2)])         # paid online
@@ -99,6 +113,57 @@ class CustomerPortalDemo(models.AbstractModel):
         self._invoice(customer, 60, 30, [(consulting, 16)], currency=eur)
         paid = self._invoice(customer, 35, 30, [(consulting, 9)], currency=eur)
         self._pay(paid, paid.amount_residual, 20)
+
+    def _enable_bank_debit(self):
+        """ACH Direct Debit on the demo provider, so that the customer allowed to pay via bank
+        account (Northwind) sees a bank debit beside the card, and the others do not."""
+        provider = self.env.ref('payment.payment_provider_demo', raise_if_not_found=False)
+        ach = self.env.ref('payment.payment_method_ach_direct_debit', raise_if_not_found=False)
+        if not provider or not ach or provider.state == 'disabled':
+            return
+        ach.provider_ids = [Command.link(provider.id)]  # a method is enabled only with a provider
+        ach.active = True
+
+    def _send_invoices(self, customers):
+        """Send the posted invoices and credit notes not sent yet as Odoo sends several at once:
+        in the background, by its "Send invoices automatically" job (``account.move.send``), which
+        generates and attaches each legal PDF and marks the invoice sent, so that neither the
+        portal nor the PDF reads PROFORMA. By download (the customers' sending method) rather than
+        email: no mail leaves a demo database. In the background because the PDF needs the server running (wkhtmltopdf loads
+        its styles from it), which it is not while the demo data is installed."""
+        moves = self.env['account.move'].search([
+            ('partner_id', 'child_of', customers.ids),
+            ('move_type', 'in', ('out_invoice', 'out_refund')),
+            ('state', '=', 'posted'),
+            ('is_move_sent', '=', False),
+            ('sending_data', '=', False),
+        ]).filtered(lambda move: not move.invoice_pdf_report_id)
+        if not moves:
+            return
+        # One PDF per wkhtmltopdf run (stock's batch size is 80): Debian's wkhtmltopdf (unpatched Qt)
+        # writes nothing when given several invoices at once.
+        params = self.env['ir.config_parameter'].sudo()
+        if not params.get_param('account.pdf_generation_batch'):
+            params.set_param('account.pdf_generation_batch', '0')
+        # the demo customers' "Invoice sending" is Download (demo/customer_portal_demo.xml)
+        author = moves.invoice_user_id[:1] or self.env.user
+        moves.sending_data = {'author_user_id': author.id, 'author_partner_id': author.partner_id.id}
+        self.env.ref('account.ir_cron_account_move_send')._trigger()
+
+    @api.model
+    def _company_logo(self, initials, color, size=256):
+        """A square PNG logo: ``initials`` in white on ``color``, base64-encoded."""
+        image = Image.new('RGBA', (size, size), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(image)
+        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 6, fill=color)
+        try:
+            font = ImageFont.truetype(file_path('web/static/fonts/lato/Lato-Bol-webfont.ttf'), size * 2 // 5)
+        except OSError:
+            font = ImageFont.load_default()
+        draw.text((size / 2, size / 2), initials, font=font, fill='white', anchor='mm')
+        output = io.BytesIO()
+        image.save(output, format='PNG')
+        return base64.b64encode(output.getvalue())
 
     # ------------------------------------------------------------------
     # Building blocks

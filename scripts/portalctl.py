@@ -267,6 +267,10 @@ def cmd_run(args):
         die("Odoo could not install the addon; see the messages above.")
     slug = postgres.query(dbname, "SELECT portal_slug FROM res_company ORDER BY id LIMIT 1")
     base = f"http://127.0.0.1:{port}"
+    # The address the demo is served on, from the first request on: links, the portal URL in
+    # Settings, and the invoice PDFs the server's background job makes (wkhtmltopdf loads their
+    # styles from it).
+    postgres.query(dbname, "UPDATE ir_config_parameter SET value = %s WHERE key = 'web.base.url'", (base,))
     print(f"""
 Customer Portal demo on Odoo 18
   Back office : {base}/odoo          login: admin       password: admin
