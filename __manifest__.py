@@ -57,6 +57,9 @@ Extends Odoo's customer portal, per company, with:
             'customer_portal/static/src/js/portal_bulk_payment.js',
             'customer_portal/static/src/js/portal_mfa.js',
         ],
+        'web.assets_backend': [
+            'customer_portal/static/src/backend/**/*',
+        ],
         'web.assets_tests': [
             'customer_portal/static/tests/tours/**/*',
         ],

@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
 
 @tagged('post_install', '-at_install')
@@ -115,3 +115,18 @@ class TestPortalSettings(TransactionCase):
             self.assertFalse(self.company_a._get_portal_banner(), repr(empty))
         self.company_a.portal_banner = '<p><img src="/web/image/res.company/1/logo"></p>'
         self.assertTrue(self.company_a._get_portal_banner(), "an image alone is a banner")
+
+
+@tagged('post_install', '-at_install')
+class TestPortalSettingsLayout(HttpCase):
+    """Settings > Customer Portal in a browser at 1366 px: the portal URL is read in full, the
+    banner editor has room and its toolbar."""
+
+    def test_settings_tour(self):
+        company = self.env.ref('base.main_company')
+        company.write({
+            'portal_slug': 'a-rather-long-portal-name-for-the-northwind-traders-group',
+            'portal_banner': '<p>Room to write</p>',
+        })
+        self.start_tour('/odoo/action-customer_portal.action_customer_portal_settings',
+                        'customer_portal_settings_tour', login='admin')
