@@ -328,6 +328,22 @@ class TestPaymentGuardRoutes(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCa
         self.assertIn('result', self._invoice_transaction(invoice, amount=40.0))
         self.assertEqual(self._active_txs(invoice).amount, 40.0)
 
+    def test_billing_user_cancels_bank_transfer_from_the_invoice(self):
+        """Issue 8, item 19, by clicks: the invoice form lists the pending bank transfer, a
+        billing user cancels it there and the customer can pay online again."""
+        transfer = self.env.ref('payment.payment_provider_transfer')
+        transfer.write({'state': 'enabled', 'is_published': True, 'company_id': self.company.id})
+        invoice = self._create_invoice(self.contact_1, 100.0)
+        tx = self._create_tx(invoice, state='pending', provider_id=transfer.id,
+                             payment_method_id=transfer.payment_method_ids[:1].id)
+        accountant = new_test_user(self.env, login='cp_pay_tour_billing', name="Tess Tour",
+                                   groups='account.group_account_invoice')
+        self.start_tour(f'/odoo/action-account.action_move_out_invoice_type/{invoice.id}',
+                        'customer_portal_payment_cancel_tour', login=accountant.login)
+        self.assertEqual(tx.state, 'cancel')
+        self.assertIn("Tess Tour", tx.state_message)
+        self.assertTrue(invoice._has_to_be_paid())
+
     def test_payment_link_nothing_due_refused(self):
         """A link of an invoice with nothing left to pay creates nothing (stock's TestFlows
         test_invoice_payment_flow pays one: refused on purpose)."""
