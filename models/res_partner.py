@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -9,6 +10,8 @@ from odoo.tools import SQL, format_date
 
 # Longest period a portal statement may cover (C5): longer ones are refused with a message.
 PORTAL_STATEMENT_MAX_YEARS = 10
+# A date of a custom statement period, exactly: four digits, two, two (ASCII only).
+PORTAL_STATEMENT_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')
 
 
 class ResPartner(models.Model):
@@ -207,8 +210,8 @@ class ResPartner(models.Model):
         if period != 'custom':
             raise UserError(self.env._("Unknown statement period."))
         try:
-            start = fields.Date.to_date(date_from) if date_from else None
-            end = fields.Date.to_date(date_to) if date_to else None
+            start = self._parse_portal_statement_date(date_from) if date_from else None
+            end = self._parse_portal_statement_date(date_to) if date_to else None
         except (TypeError, ValueError):
             raise UserError(self.env._("Enter the dates as YYYY-MM-DD, for example %s.", today.isoformat()))
         if not start or not end:
@@ -223,6 +226,19 @@ class ResPartner(models.Model):
             ))
         return start, end
 
+    @api.model
+    def _parse_portal_statement_date(self, value):
+        """A date, or a string that is exactly a date (YYYY-MM-DD): ``fields.Date.to_date`` reads
+        only the first 10 characters, so "2025-01-01xyz" would pass for 2025-01-01.
+
+        :raise ValueError: when ``value`` is anything else
+        """
+        if isinstance(value, date):
+            return fields.Date.to_date(value)
+        if not isinstance(value, str) or not PORTAL_STATEMENT_DATE_RE.fullmatch(value):
+            raise ValueError(f"not a date: {value!r}")
+        return date.fromisoformat(value)
+
     def _get_portal_statement(self, date_from, date_to, company=None):
         """Statement of account (C5) of this partner's company between two dates, from the posted
         journal items of its receivable accounts in ``company``, one section per currency of the
@@ -231,8 +247,9 @@ class ResPartner(models.Model):
         Each section holds the opening balance (items before ``date_from``), one line per journal
         entry of the period (invoice, credit note, payment, refund, other entry) with its debit,
         credit and running balance, the closing balance (= opening + movements, the balance due at
-        ``date_to``) and its aging at ``date_to``: what was still open at that date (reconciliations
-        dated after it are ignored), by days past the due date: current (not yet due), 1-30, 31-60,
+        ``date_to``) and its aging: what was still open at ``date_to`` (reconciliations dated after
+        it are ignored), by days past the due date as of ``aging_date``, the end of the period or
+        today when the period ends later: current (not yet due), 1-30, 31-60,
         61-90 and over 90. ``company_closing`` is the closing balance in the company currency, the
         customer's balance in the partner ledger at ``date_to``.
 
@@ -241,6 +258,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         company = company or self.env.company
         date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        # Aged as of the end of the period, or today when the period ends later: on the 22nd,
+        # "This Month" ages what is open today, not what would be overdue on the 30th.
+        aging_date = min(fields.Date.context_today(self), date_to)
         partner_ids = self._get_portal_ledger_partner_ids()
         self.env.flush_all()
         receivable = SQL(
@@ -273,15 +293,15 @@ class ResPartner(models.Model):
                    COALESCE(SUM(amount_currency) FILTER (WHERE date < %(date_from)s), 0) AS opening,
                    SUM(amount_currency) AS closing,
                    SUM(balance) AS closing_company,
-                   COALESCE(SUM(residual) FILTER (WHERE %(date_to)s - due_date <= 0), 0) AS age_current,
-                   COALESCE(SUM(residual) FILTER (WHERE %(date_to)s - due_date BETWEEN 1 AND 30), 0) AS age_1_30,
-                   COALESCE(SUM(residual) FILTER (WHERE %(date_to)s - due_date BETWEEN 31 AND 60), 0) AS age_31_60,
-                   COALESCE(SUM(residual) FILTER (WHERE %(date_to)s - due_date BETWEEN 61 AND 90), 0) AS age_61_90,
-                   COALESCE(SUM(residual) FILTER (WHERE %(date_to)s - due_date > 90), 0) AS age_90_plus
+                   COALESCE(SUM(residual) FILTER (WHERE %(aging_date)s - due_date <= 0), 0) AS age_current,
+                   COALESCE(SUM(residual) FILTER (WHERE %(aging_date)s - due_date BETWEEN 1 AND 30), 0) AS age_1_30,
+                   COALESCE(SUM(residual) FILTER (WHERE %(aging_date)s - due_date BETWEEN 31 AND 60), 0) AS age_31_60,
+                   COALESCE(SUM(residual) FILTER (WHERE %(aging_date)s - due_date BETWEEN 61 AND 90), 0) AS age_61_90,
+                   COALESCE(SUM(residual) FILTER (WHERE %(aging_date)s - due_date > 90), 0) AS age_90_plus
               FROM open_items
           GROUP BY currency_id
             """,
-            receivable=receivable, date_from=date_from, date_to=date_to,
+            receivable=receivable, date_from=date_from, date_to=date_to, aging_date=aging_date,
         ))
         balances = {row['currency_id']: row for row in self.env.cr.dictfetchall()}
         # The movements of the period, one line per journal entry and currency.
@@ -354,6 +374,7 @@ class ResPartner(models.Model):
             'company': company,
             'date_from': date_from,
             'date_to': date_to,
+            'aging_date': aging_date,
             'sections': sections,
             'company_currency': company.currency_id,
             'company_closing': company.currency_id.round(sum(s['closing_company'] for s in sections)),

@@ -48,8 +48,11 @@ class ResUsersMfaAttempt(models.Model):
     @api.model
     def _get_retry_message(self, retry_date):
         minutes = max(1, math.ceil((retry_date - fields.Datetime.now()).total_seconds() / 60))
+        if minutes == 1:
+            return self.env._("Too many wrong codes. Please try again in 1 minute, after %(time)s UTC.",
+                              time=retry_date.strftime('%H:%M'))
         return self.env._(
-            "Too many wrong codes. Please try again in %(minutes)s minute(s), after %(time)s UTC.",
+            "Too many wrong codes. Please try again in %(minutes)s minutes, after %(time)s UTC.",
             minutes=minutes, time=retry_date.strftime('%H:%M'),
         )
 

@@ -74,7 +74,7 @@ class TestMfaEnrollment(MfaHttpCase):
         # /my/security shows the status and the backup codes left, and no disabling under P3.
         security = self.url_open('/my/security').text
         self.assertIn('Two-factor authentication enabled', security)
-        self.assertIn('<strong>10</strong> unused backup code(s)', security)
+        self.assertIn('<strong>10</strong> unused backup codes.', security)
         self.assertIn('href="/my/security/backup_codes"', security, "regenerate is offered")
         self.assertNotIn('id="auth_totp_portal_disable"', security)
         # The backup codes were shown once: no page shows them again.

@@ -3,6 +3,7 @@ import tempfile
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 from lxml import html
 
 from odoo.exceptions import UserError
@@ -84,7 +85,11 @@ class TestPortalStatement(PortalAccountCommon, HttpCase):
                          (date(2024, 1, 1), date(2024, 3, 31)))
         for bad in (('custom', '2024-13-01', '2024-12-01'), ('custom', '2024-05-01', '2024-01-01'),
                     ('custom', '1800-01-01', '2000-01-01'), ('custom', '2000-01-01', '2100-01-01'),
-                    ('custom', None, '2024-01-01'), ('custom', 'yesterday', 'today'), ('decade', None, None)):
+                    ('custom', None, '2024-01-01'), ('custom', 'yesterday', 'today'), ('decade', None, None),
+                    ('custom', '2024-01-01xyz', '2024-02-01'), ('custom', '2024-01-01', "2024-02-01' OR '1'='1"),
+                    ('custom', '2024-01-01T00:00:00', '2024-02-01'), ('custom', ' 2024-01-01', '2024-02-01'),
+                    ('custom', '2024-01-01\n', '2024-02-01'), ('custom', '2024-1-01', '2024-02-01'),
+                    ('custom', '\uff12\uff10\uff12\uff14-01-01', '2024-02-01'), ('custom', 20240101, '2024-02-01')):
             with self.assertRaises(UserError):
                 Partner._get_portal_statement_period(*bad)
 
@@ -126,6 +131,77 @@ class TestPortalStatement(PortalAccountCommon, HttpCase):
             self.assertFalse(tree.xpath("//div[contains(@class, 'o_cp_statement_section')]"), query)
         response = self.url_open('/my/statement?period=custom&date_from=2000-01-01&date_to=2015-01-01')
         self.assertIn('at most 10 years', response.text)
+
+    def test_statement_dates_exactly_dates(self):
+        """A date with anything after it is refused with the usual message, not read as its first
+        ten characters; nothing is computed and nothing of it is echoed back."""
+        self._login(self.portal_user)
+        for date_from, date_to in (('2025-01-01xyz', '2025-02-01'), ("2025-01-01' OR '1'='1", '2025-02-01'),
+                                   ('2025-01-01', '2025-02-01%00'), ('2025-01-01', '2025-02-01T10:00'),
+                                   ('2025-01-01 ', '2025-02-01')):
+            for extra in ('', '&report_type=pdf', '&report_type=html'):
+                query = f'period=custom&date_from={date_from}&date_to={date_to}{extra}'
+                with self.subTest(query=query):
+                    response = self.url_open('/my/statement?' + query.replace("'", '%27').replace(' ', '%20'))
+                    self.assertEqual(response.status_code, 200)
+                    self.assertIn('text/html', response.headers['Content-Type'])
+                    tree = html.fromstring(response.content)
+                    error = tree.xpath("//div[contains(@class, 'o_cp_statement_error')]")
+                    self.assertTrue(error)
+                    self.assertIn('Enter the dates as YYYY-MM-DD', error[0].text_content())
+                    self.assertFalse(tree.xpath("//div[contains(@class, 'o_cp_statement_section')]"))
+                    self.assertFalse(tree.xpath("//*[contains(@class, 'o_cp_statement_period')]"))
+                    self.assertNotIn(self.inv1.name, response.text)
+                    echoed = tree.xpath("//input[@name='date_from']/@value") + tree.xpath("//input[@name='date_to']/@value")
+                    self.assertEqual(echoed, [value if value in ('2025-01-01', '2025-02-01') else ''
+                                              for value in (date_from, date_to)])
+
+    def test_statement_aging_as_of_today_within_the_period(self):
+        """On the 22nd, "This Month" ages what is open as of the 22nd (not the 30th), and the page
+        and the PDF say as of which date; a period that ended ages at its end."""
+        customer = self.env['res.partner'].create({'name': 'Aging Customer', 'is_company': True})
+        contact = self.env['res.partner'].create({'name': 'Ada Aging', 'parent_id': customer.id})
+        user = self._new_portal_user('aging_ada', contact)
+        # Due on 28 March: 25 days late on 22 April (1-30), 33 on 30 April (31-60).
+        self._invoice('out_invoice', date(2025, 3, 28), [500.0], partner=customer)
+        self.env.flush_all()
+        with freeze_time('2025-04-22 10:00:00'):
+            statement = customer._get_portal_statement(date(2025, 4, 1), date(2025, 4, 30), company=self.company)
+            self.assertEqual(statement['aging_date'], date(2025, 4, 22))
+            self.assertEqual(statement['sections'][0]['aging'], {'current': 0, '1_30': 500, '31_60': 0, '61_90': 0, '90_plus': 0})
+            past = customer._get_portal_statement(date(2025, 3, 1), date(2025, 4, 10), company=self.company)
+            self.assertEqual(past['aging_date'], date(2025, 4, 10))
+            self.assertEqual(past['sections'][0]['aging']['1_30'], 500)
+
+            self._login(user)
+            tree = html.fromstring(self.url_open('/my/statement?period=this_month').content)
+            self.assertEqual(tree.xpath("string(//*[contains(@class, 'o_cp_aging_date')])").strip(), '04/22/2025')
+            self.assertIn('Aging as of 04/22/2025', ' '.join(tree.xpath("string(//*[contains(@class, 'o_cp_aging_as_of')])").split()))
+            self.assertIn('500.00', tree.xpath("string(//td[contains(@class, 'o_cp_aging_1_30')])"))
+            self.assertNotIn('500.00', tree.xpath("string(//td[contains(@class, 'o_cp_aging_31_60')])"))
+            self.assertIn('500.00', tree.xpath("string(//td[contains(@class, 'o_cp_aging_list_1_30')])"))
+            self.assertIn('04/30/2025', tree.xpath("string(//*[contains(@class, 'o_cp_statement_period')])"))
+            tree = html.fromstring(self.url_open(
+                '/my/statement?period=custom&date_from=2025-03-01&date_to=2025-04-10').content)
+            self.assertEqual(tree.xpath("string(//*[contains(@class, 'o_cp_aging_date')])").strip(), '04/10/2025')
+
+            # The printed statement (the route's PDF, which the test server answers as HTML).
+            report = self.url_open('/my/statement?period=this_month&report_type=pdf').text
+            self.assertIn('Aging as of', report)
+            self.assertIn('04/22/2025', report)
+
+        # The real PDF, its text as a reader gets it.
+        with freeze_time('2025-04-22 10:00:00', tick=True):
+            pdf_content, _type = self.env['ir.actions.report'].with_context(force_report_rendering=True)._render_qweb_pdf(
+                'customer_portal.action_report_portal_statement', customer.ids,
+                data={'date_from': '2025-04-01', 'date_to': '2025-04-30', 'company_id': self.company.id},
+            )
+        with tempfile.NamedTemporaryFile(suffix='.pdf') as pdf:
+            pdf.write(pdf_content)
+            pdf.flush()
+            text = subprocess.run(['pdftotext', '-layout', pdf.name, '-'], capture_output=True, check=True).stdout.decode()
+        self.assertIn('Aging as of 04/22/2025', ' '.join(text.split()))
+        self.assertIn('04/30/2025', text)
 
     def test_statement_internal_user_without_rights(self):
         internal = new_test_user(self.env, login='cp_internal_clerk', groups='base.group_user', company_id=self.company.id)
