@@ -1,10 +1,14 @@
 # Developer commands; see README.md. Odoo 18 must be importable by python3.
 PYTHON ?= python3
 
-.PHONY: run test
+.PHONY: run test stock-tests
 
 run:
 	$(PYTHON) scripts/portalctl.py run
 
 test:
 	$(PYTHON) scripts/portalctl.py test
+
+# Stock Odoo's post-install tests of the modules the addon extends, with the addon installed.
+stock-tests:
+	$(PYTHON) scripts/portalctl.py stock-tests

@@ -47,18 +47,23 @@ Extends Odoo's customer portal, per company, with:
         'views/payment_transaction_views.xml',
         'views/portal_invoice_payment_templates.xml',
         'views/portal_payment_templates.xml',
+        'views/portal_accessibility_templates.xml',
     ],
     'demo': [
         'demo/customer_portal_demo.xml',
     ],
     'assets': {
         'web.assets_frontend': [
+            'customer_portal/static/src/scss/portal_accessibility.scss',
             'customer_portal/static/src/js/payment_form.js',
             'customer_portal/static/src/js/portal_bulk_payment.js',
             'customer_portal/static/src/js/portal_mfa.js',
         ],
         'web.assets_backend': [
             'customer_portal/static/src/backend/**/*',
+        ],
+        'portal.assets_chatter_style': [
+            'customer_portal/static/src/scss/portal_chatter_accessibility.scss',
         ],
         'web.assets_tests': [
             'customer_portal/static/tests/tours/**/*',

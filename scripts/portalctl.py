@@ -3,6 +3,7 @@
 
     python3 scripts/portalctl.py run     # demo database, served on 127.0.0.1:8069
     python3 scripts/portalctl.py test    # throwaway database, every test, summary
+    python3 scripts/portalctl.py stock-tests  # stock Odoo's tests of the modules we extend, addon installed
 
 Odoo 18 itself is a prerequisite: ``python3 -c "import odoo"`` must work.  This script
 installs what the package registries provide (the addon's Python requirements; PostgreSQL,
@@ -41,6 +42,21 @@ TEST_MODULES = DEMO_MODULES + ['auth_totp_mail_enforce']
 DATA = Path(os.environ.get('CP_DATA_DIR') or ROOT / '.data').resolve()
 PG_USER = 'odoo'  # Odoo refuses to run as the "postgres" role.
 TEST_TIMEOUT = 30 * 60  # a guard against a hung browser; the suite itself takes a few minutes
+# axe-core, the accessibility engine behind Lighthouse's score, run by tests/test_accessibility.py in the
+# tours' Chromium. Pinned: a new axe version may add rules, and that must be a commit of ours.
+AXE_VERSION = '4.10.3'
+AXE_DIR = DATA / 'axe'
+AXE_JS = AXE_DIR / 'node_modules' / 'axe-core' / 'axe.min.js'
+# The stock modules whose code the addon extends: their post-install tests run with the addon installed
+# (`stock-tests`). A feature that overrides another stock module adds that module's tests here.
+STOCK_TEST_TAGS = [
+    '/portal', '/payment', '/account_payment', '/auth_totp', '/auth_totp_portal', '/auth_signup',
+    '/sale', '/sale_management', '/account:TestPortalInvoice', '/account:TestPortalAttachment',
+]
+# What the stock tests' database holds besides the addon, for the retry on a database without it.
+STOCK_MODULES = ['portal', 'payment', 'account', 'account_payment', 'auth_totp', 'auth_totp_portal',
+                 'auth_signup', 'sale', 'sale_management']
+STOCK_EXCLUSIONS = ROOT / 'tests' / 'stock_test_exclusions.json'
 
 DEBIAN_PACKAGES = {
     # command: Debian package
@@ -323,6 +339,7 @@ def cmd_test(args):
     odoo_package = check_odoo()
     ensure_python_requirements('requirements.txt', 'requirements-test.txt')
     ensure_debian_packages(['initdb', 'wkhtmltopdf', 'chromium'])
+    axe_js = ensure_axe()
     postgres = Postgres()
     postgres.start()
     dbname = f"{MODULE}_test_{int(time.time())}_{os.getpid()}"
@@ -338,7 +355,8 @@ def cmd_test(args):
     returncode = None
     try:
         log_path.unlink(missing_ok=True)
-        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                                   env=dict(os.environ, CP_AXE_JS=str(axe_js)))
         returncode = follow(process, log_path)
     finally:
         try:
@@ -372,8 +390,150 @@ def cmd_test(args):
     return 1 if n_failed else 0
 
 
-def follow(process, log_path):
-    """Wait for Odoo, echoing test progress and problems from its log as they come."""
+def ensure_axe():
+    """axe-core at its pinned version under .data/axe (npm, from the registry), for the accessibility test."""
+    version_file = AXE_JS.parent / 'package.json'
+    if AXE_JS.exists() and f'"version": "{AXE_VERSION}"' in version_file.read_text(encoding='utf-8'):
+        return AXE_JS
+    if not shutil.which('npm'):
+        die("npm is missing: the accessibility test needs axe-core from npm (apt-get install npm).")
+    say(f"installing axe-core {AXE_VERSION} into {AXE_DIR}")
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    cmd = ['npm', 'install', '--prefix', str(AXE_DIR), '--no-save', '--no-audit', '--no-fund',
+           '--loglevel', 'error', f'axe-core@{AXE_VERSION}']
+    if subprocess.call(cmd) != 0 or not AXE_JS.exists():
+        die(f"npm could not install axe-core@{AXE_VERSION}.")
+    return AXE_JS
+
+
+# ---------------------------------------------------------------------------
+# Stock tests
+# ---------------------------------------------------------------------------
+
+STOCK_LOGGER = re.compile(r'^odoo\.addons\.(?P<module>\w+)\.tests\b')
+TEST_ID = re.compile(r'^(?:Subtest )?(?P<cls>\w+)\.(?P<method>\w+)|^\w+ \((?:[\w.]+\.)?(?P<cls2>\w+)\)')
+
+
+def read_stock_exclusions():
+    """The stock tests the addon fails on purpose: tests/stock_test_exclusions.json, checked entry by entry."""
+    import json  # noqa: PLC0415
+    entries = json.loads(STOCK_EXCLUSIONS.read_text(encoding='utf-8'))
+    ours = '\n'.join(path.read_text(encoding='utf-8') for path in (ROOT / 'tests').glob('test_*.py'))
+    for entry in entries:
+        test, why, proof = entry.get('stock_test', ''), entry.get('why', ''), entry.get('proved_by', '')
+        if not re.fullmatch(r'/\w+:\w+\.\w+', test) or len(why.strip()) < 20:
+            die(f"{STOCK_EXCLUSIONS.name}: each entry needs stock_test ('/module:Class.method') and a why: {entry}")
+        match = re.fullmatch(r'/customer_portal:(\w+)\.(\w+)', proof)
+        if not match or f'class {match[1]}(' not in ours or f'def {match[2]}(' not in ours:
+            die(f"{STOCK_EXCLUSIONS.name}: {test} must name in proved_by an existing test of ours "
+                f"('/customer_portal:Class.method'), not {proof!r}")
+    return entries
+
+
+def summarize_stock(log_path):
+    """Stock tests started and failed, as Odoo test tags ('/module:Class.method')."""
+    started, failed = set(), {}
+    with open(log_path, encoding='utf-8', errors='replace') as log:
+        for line in log:
+            match = LOG_LINE.match(line)
+            module = match and STOCK_LOGGER.match(match['logger'])
+            if not module:
+                continue
+            msg = match['msg']
+            if match['level'] == 'INFO' and (start := TEST_START.match(msg)):
+                started.add(f"/{module['module']}:{start['test']}")
+            elif match['level'] in ('ERROR', 'CRITICAL') and (fail := TEST_FAIL.match(msg)):
+                test_id = TEST_ID.match(fail['test'].removeprefix('Subtest '))
+                if test_id and test_id['cls']:
+                    tag = f"/{module['module']}:{test_id['cls']}.{test_id['method']}"
+                elif test_id:  # setUpClass (odoo.addons.module.tests.file.Class): the whole class
+                    tag = f"/{module['module']}:{test_id['cls2']}"
+                else:
+                    tag = f"/{module['module']}"
+                failed.setdefault(tag, f"{fail['kind']}: {fail['test']}")
+    return started, failed
+
+
+def run_odoo_tests(odoo_package, postgres, label, modules, tags):
+    """Install `modules` with demo data in a throwaway database, run the tests `tags` select, drop it."""
+    dbname = f"{MODULE}_test_{label}_{int(time.time())}_{os.getpid()}"
+    log_path = DATA / 'logs' / f'{dbname}.log'
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cmd = odoo_command(odoo_package, postgres, '-d', dbname, '-i', ','.join(modules),
+                       '--test-enable', '--test-tags', tags, '--stop-after-init',
+                       '--http-interface', '127.0.0.1', '--http-port', str(free_port()),
+                       '--max-cron-threads', '0', '--logfile', str(log_path))
+    say(f"{label}: installing {', '.join(modules)} in {dbname}, then the tests; full log: {log_path}")
+    returncode = None
+    try:
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        returncode = follow(process, log_path, quiet=True)
+    finally:
+        try:
+            postgres.drop_database(dbname)
+        except Exception as e:  # noqa: BLE001 - report, the summary matters more
+            say(f"could not drop {dbname}: {e}")
+        shutil.rmtree(DATA / 'odoo' / 'filestore' / dbname, ignore_errors=True)
+    started, failed = summarize_stock(log_path)
+    return returncode, started, failed
+
+
+def cmd_stock_tests(args):
+    """Stock Odoo's post-install tests of the modules the addon extends, with the addon installed."""
+    odoo_package = check_odoo()
+    ensure_python_requirements('requirements.txt', 'requirements-test.txt')
+    ensure_debian_packages(['initdb', 'wkhtmltopdf', 'chromium'])
+    exclusions = read_stock_exclusions()
+    postgres = Postgres()
+    postgres.start()
+    started_at = time.time()
+    # `-at_install`: at-install tests run while each module installs, so the stock modules' ones would run
+    # before customer_portal (installed after them) is loaded: they would test stock Odoo without the
+    # addon, and run again on a database where it is installed they would see modules their authors did
+    # not load. Post-install tests run once everything is installed: the addon's effect on stock.
+    tags = ','.join(STOCK_TEST_TAGS + ['-at_install'] + ['-' + entry['stock_test'] for entry in exclusions])
+    try:
+        returncode, started, failed = run_odoo_tests(odoo_package, postgres, 'stock', DEMO_MODULES, tags)
+        # A failing stock test is retried once on a database without the addon: failing there too, it is
+        # stock's own (a flaky tour, a test that needs data we do not have); passing there, it is ours.
+        flaky, retry_code = {}, None
+        if failed:
+            say(f"{len(failed)} stock test(s) failed; retrying them on a database without {MODULE}")
+            retry_code, _started, refailed = run_odoo_tests(
+                odoo_package, postgres, 'stock_without_addon', STOCK_MODULES + DEMO_MODULES[1:],
+                ','.join(failed) + ',-at_install')
+            for tag in list(failed):
+                if tag in refailed or any(tag.startswith(other + '.') for other in refailed):
+                    flaky[tag] = failed.pop(tag)
+    finally:
+        postgres.stop()
+    duration = time.time() - started_at
+    n_failed = len(failed)
+    problems = []
+    if not started:
+        problems.append("no stock test ran: the install failed or no test was found (see the log)")
+    elif returncode not in (0, None) and not failed and not flaky:
+        problems.append(f"Odoo exited with code {returncode} (see the log)")
+    n_passed = len(started) - n_failed - len(flaky)
+    print("\n==================== stock Odoo tests with customer_portal ====================")
+    print(f"modules: {', '.join(STOCK_TEST_TAGS)}")
+    print(f"ran: {len(started)}   passed: {n_passed}   failed: {n_failed}   excluded: {len(exclusions)}   "
+          f"stock-broken/flaky: {len(flaky)}   time: {duration:.0f}s")
+    for entry in exclusions:
+        print(f"  excluded {entry['stock_test']}: {entry['why']} (ours: {entry['proved_by']})")
+    for tag, line in flaky.items():
+        print(f"  STOCK-BROKEN/FLAKY (fails without {MODULE} too, not counted as ours) {tag}: {line}")
+    for tag, line in failed.items():
+        print(f"  FAILED because of {MODULE} {tag}: {line}")
+    for line in problems:
+        print(f"  {line}")
+    n_failed += len(problems)
+    print(f"{n_passed} passed, {n_failed} failed", flush=True)
+    return 1 if n_failed else 0
+
+
+def follow(process, log_path, quiet=False):
+    """Wait for Odoo, echoing test progress (unless quiet) and problems from its log as they come."""
     deadline = time.time() + TEST_TIMEOUT
     position, echoing, testing = 0, False, False
     while True:
@@ -387,6 +547,8 @@ def follow(process, log_path):
                 match = LOG_LINE.match(line)
                 if match:
                     starting = match['logger'].startswith(f'odoo.addons.{MODULE}') and match['msg'].startswith('Starting')
+                    if quiet and match['logger'].startswith('odoo.addons.') and match['msg'].startswith('Starting'):
+                        testing = True  # the stock tests' progress is in the log; echo their problems only
                     testing = testing or starting
                     # Warnings matter during the install; during the tests they are mostly the
                     # refusals the tests provoke on purpose (they stay in the full log).
@@ -410,8 +572,11 @@ def main():
     test = sub.add_parser('test', help="run every test on a throwaway database")
     test.add_argument('--tags', default='', help="restrict to these test classes or methods (Odoo test-tags syntax "
                                                   "after the module, e.g. TestPortalSettings)")
+    sub.add_parser('stock-tests', help="stock Odoo's post-install tests of the modules the addon extends, "
+                                       "on a throwaway database with the addon and demo data")
     args = parser.parse_args()
-    sys.exit(cmd_run(args) if args.command == 'run' else cmd_test(args))
+    commands = {'run': cmd_run, 'test': cmd_test, 'stock-tests': cmd_stock_tests}
+    sys.exit(commands[args.command](args))
 
 
 if __name__ == '__main__':

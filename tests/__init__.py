@@ -14,5 +14,6 @@ from . import test_mfa_signin
 from . import test_mfa_devices
 from . import test_mfa_mail_enforce
 from . import test_portal_hostile_input
+from . import test_accessibility
 from . import test_portal_security
 from . import test_demo_data
