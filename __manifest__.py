@@ -2,7 +2,9 @@
 {
     'name': "Customer Portal",
     'version': '18.0.1.0.0',
-    'category': 'Website/Website',
+    # Invoices, payments and statements of account, on top of account_payment: the category of Odoo's
+    # own account_payment. Not Website/*: the addon extends the portal, not the website builder.
+    'category': 'Accounting/Accounting',
     'summary': "A complete self-service customer portal: balances, payments, statements, MFA",
     'description': """
 Customer Portal
@@ -16,7 +18,7 @@ Extends Odoo's customer portal, per company, with:
 * payments that never go through twice, bulk and partial payments, bank debits for
   the customers allowed to use them, and the list of payments made with their receipts.
 """,
-    'author': "customer_portal",
+    'author': "Customer Portal maintainers",
     'license': 'LGPL-3',
     'depends': [
         'portal',
