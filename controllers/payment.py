@@ -3,6 +3,7 @@ import math
 from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request, route
+from odoo.tools import formatLang
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.account_payment.controllers.portal import PortalAccount
@@ -171,10 +172,10 @@ class CustomerPortalInvoicePayment(PortalAccount):
 
     def _prepare_my_invoices_values(self, *args, **kwargs):
         # EXTENDS account: with bulk payments (P10), mark the invoices of the list the customer
-        # may select for "Pay selected".
+        # may select for "Pay selected"; say why an invoice has no Pay Now when a payment of it is
+        # in progress (P4).
         values = super()._prepare_my_invoices_values(*args, **kwargs)
-        if not request.env.user.company_id.portal_bulk_payment:
-            return values
+        bulk_payment = request.env.user.company_id.portal_bulk_payment
         get_invoices = values['invoices']
 
         def get_invoices_with_payable(pager_offset):
@@ -186,6 +187,10 @@ class CustomerPortalInvoicePayment(PortalAccount):
             commercial_partner = request.env.user.partner_id.commercial_partner_id
             for invoice_data in invoices_data:
                 invoice = invoice_data['invoice']
+                pending_tx = pending.get(invoice.id)
+                invoice_data['portal_payment_in_progress'] = pending_tx and invoice.sudo()._get_portal_payment_in_progress_message(pending_tx)
+                if not bulk_payment:
+                    continue
                 invoice_data['portal_bulk_payable'] = (
                     invoice.move_type == 'out_invoice'
                     and invoice.state == 'posted'
@@ -198,7 +203,7 @@ class CustomerPortalInvoicePayment(PortalAccount):
 
         values.update({
             'invoices': get_invoices_with_payable,
-            'portal_bulk_payment': True,
+            'portal_bulk_payment': bool(bulk_payment),
         })
         return values
 
@@ -209,7 +214,28 @@ class CustomerPortalInvoicePayment(PortalAccount):
             'portal_pending_tx': invoice._get_portal_pending_transaction(),
             'portal_allow_partial_payment': invoice.allow_partial_payment and invoice._has_to_be_paid(),
         })
+        if values['portal_allow_partial_payment']:
+            values.update(self._get_portal_partial_amount_values(invoice, values.get('amount_due')))
         return values
+
+    def _get_portal_partial_amount_values(self, invoice, amount):
+        """The amount field of a partial payment (C2): the amount written as the customer reads
+        amounts (decimal places of the invoice currency, separators of their language), and what
+        the page script needs to read a typed amount and to show it in the payment summary."""
+        currency = invoice.currency_id
+        lang = request.env['res.lang']._get_data(code=request.env.lang or 'en_US')
+        amount = currency.round(amount if isinstance(amount, (int, float)) else invoice.amount_residual)
+        return {
+            'portal_partial_amount_text': formatLang(request.env, amount, digits=currency.decimal_places),
+            'portal_partial_amount_format': {
+                'data-digits': currency.decimal_places,
+                'data-decimal-point': lang.decimal_point or '.',
+                'data-thousands-sep': lang.thousands_sep or '',
+                'data-symbol': currency.symbol,
+                'data-position': currency.position,
+                'data-max': currency.round(invoice.amount_residual),
+            },
+        }
 
     @route()
     def portal_my_overdue_invoices(self, access_token=None, **kw):
@@ -231,14 +257,17 @@ class CustomerPortalInvoicePayment(PortalAccount):
             if invoice_ids:
                 invoices = _get_bulk_payment_invoices(invoice_ids)
             else:
-                invoices = request.env['account.move']._get_portal_outstanding_invoices(user.partner_id)
+                invoices, values['portal_invoices_in_progress'] = \
+                    request.env['account.move']._get_portal_outstanding_invoices_split(user.partner_id)
                 if invoices:
                     invoices._check_portal_payable_by(user.partner_id)
         except UserError as error:
             values['error_message'] = error.args[0]
             return request.render('customer_portal.portal_bulk_payment', values, status=400 if invoice_ids else 200)
         if not invoices:
-            values['error_message'] = request.env._("You have no invoice to pay.")
+            values['error_message'] = request.env._(
+                "Every invoice you owe has a payment in progress.") if values.get('portal_invoices_in_progress') \
+                else request.env._("You have no invoice to pay.")
             return request.render('customer_portal.portal_bulk_payment', values)
         values.update(self._bulk_payment_get_page_view_values(invoices, **kw))
         return request.render('customer_portal.portal_bulk_payment', values)

@@ -9,7 +9,7 @@ from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 STATEMENT_PERIODS = ('this_month', 'last_month', 'this_quarter', 'this_year', 'custom')
-STATEMENT_FORM_DATE_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+STATEMENT_FORM_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')  # ASCII digits only, as the statement reads them
 
 
 class CustomerPortalAccount(PortalAccount):
@@ -86,9 +86,23 @@ class CustomerPortalAccount(PortalAccount):
     def home(self, **kw):
         # EXTENDS portal: the customer's balance summary and details on top of the home (C1).
         response = super().home(**kw)
-        if request.env.user._is_portal() and getattr(response, 'qcontext', None) is not None:
+        if getattr(response, 'qcontext', None) is None:
+            return response
+        # A card of a feature that is off is never rendered, in any session: stock shows a card
+        # whose counter was once non-zero in this session (portal_docs_entry's force_show) without
+        # counting again, so forget those counters too.
+        response.qcontext['portal_credit_notes_enabled'] = self._credit_notes_enabled()
+        disabled = self._get_disabled_portal_counters()
+        cache = request.session.get('portal_counters') or {}
+        if any(key in cache for key in disabled):
+            request.session.portal_counters = {k: v for k, v in cache.items() if k not in disabled}
+        if request.env.user._is_portal():
             response.qcontext.update(self._get_portal_home_account_values())
         return response
+
+    def _get_disabled_portal_counters(self):
+        """Counters of the home's cards whose feature is off in the user's company."""
+        return [] if self._credit_notes_enabled() else ['credit_note_count']
 
     # ------------------------------------------------------------
     # Invoices (C2)
@@ -109,14 +123,15 @@ class CustomerPortalAccount(PortalAccount):
         return sortings
 
     def _get_account_searchbar_filters(self):
-        # EXTENDS account: the Outstanding tab (unpaid and past due, C2) and the payment filters.
+        # EXTENDS account: the Outstanding and Past Due tabs (C2) and the payment filters.
+        # "Outstanding" means unpaid everywhere (home card, its link, the tab, the bulk page);
+        # what is past its due date is called "Past Due".
         filters = super()._get_account_searchbar_filters()
         invoices = [('move_type', 'in', ('out_invoice', 'out_receipt'))]
         filters.update({
-            'outstanding': {'label': _('Outstanding'), 'domain': invoices + self._get_past_due_invoices_domain()},
             'paid': {'label': _('Paid'), 'domain': invoices + [('payment_state', 'in', ('paid', 'in_payment'))]},
-            'unpaid': {'label': _('Unpaid'), 'domain': invoices + self._get_unpaid_invoices_domain()},
-            'overdue': {'label': _('Overdue'), 'domain': invoices + self._get_past_due_invoices_domain()},
+            'unpaid': {'label': _('Outstanding'), 'domain': invoices + self._get_unpaid_invoices_domain()},
+            'overdue': {'label': _('Past Due'), 'domain': invoices + self._get_past_due_invoices_domain()},
             'partial': {'label': _('Partially Paid'), 'domain': invoices + [('payment_state', '=', 'partial')]},
         })
         return filters
@@ -126,18 +141,20 @@ class CustomerPortalAccount(PortalAccount):
         # EXTENDS account: unknown sort or filter keys fall back to the defaults instead of a 500.
         if sortby not in self._get_account_searchbar_sortings():
             sortby = None
+        if filterby == 'outstanding':
+            filterby = 'unpaid'  # the former name of the Outstanding tab, in links already sent
         if filterby not in self._get_account_searchbar_filters():
             filterby = None
         return super().portal_my_invoices(
             page=page, date_begin=date_begin, date_end=date_end, sortby=sortby, filterby=filterby, **kw)
 
     def _prepare_my_invoices_values(self, page, date_begin, date_end, sortby, filterby, domain=None, url="/my/invoices"):
-        # EXTENDS account: the Outstanding / All tabs and the retainer badge of the list (C2, C7).
+        # EXTENDS account: the Outstanding / Past Due / All tabs and the retainer badge of the list (C2, C7).
         values = super()._prepare_my_invoices_values(
             page, date_begin, date_end, sortby, filterby, domain=domain, url=url)
         if url == '/my/invoices':
             values.update({
-                'invoice_tab': 'outstanding' if values.get('filterby') == 'outstanding' else 'all',
+                'invoice_tab': values.get('filterby') if values.get('filterby') in ('unpaid', 'overdue') else 'all',
                 'retainer_invoice_ids': self._get_retainer_invoice_ids(),
             })
         return values
@@ -172,7 +189,8 @@ class CustomerPortalAccount(PortalAccount):
         sortby = sortby if sortby in sortings else 'date'
         domain = self._get_retainer_invoices_domain()
         if tab == 'outstanding':
-            domain += self._get_past_due_invoices_domain()
+            # Outstanding = unpaid, as the Outstanding Retainer Invoices figure of the home.
+            domain += self._get_unpaid_invoices_domain()
         else:
             domain += filters[filterby]['domain']
         pager = portal_pager(

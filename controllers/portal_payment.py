@@ -61,6 +61,7 @@ class CustomerPortalPayments(CustomerPortal):
             domain, order=searchbar_sortings[sortby]['order'], limit=self._items_per_page, offset=pager['offset'])
         values.update({
             'payments': payments,
+            'portal_allocations': payments._get_portal_invoice_allocations(),
             'page_name': 'payment',
             'pager': pager,
             'default_url': '/my/payments',
@@ -91,7 +92,7 @@ class CustomerPortalPayments(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({
             'payment': payment_sudo,
-            'paid_invoices': payment_sudo._get_portal_paid_invoices(),
+            'portal_allocations': payment_sudo._get_portal_invoice_allocations()[payment_sudo.id],
             'page_name': 'payment',
         })
         return request.render('customer_portal.portal_my_payment', values)

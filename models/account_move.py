@@ -198,6 +198,16 @@ class AccountMove(models.Model):
         return error
 
     # ------------------------------------------------------------
+    # Credit notes (P13, C6)
+    # ------------------------------------------------------------
+
+    def _get_portal_credit_note_reference(self):
+        """The reference of a credit note for the customer: the one written on it, else the
+        invoice it credits or the document it comes from."""
+        self.ensure_one()
+        return self.ref or self.reversed_entry_id.name or self.invoice_origin or ''
+
+    # ------------------------------------------------------------
     # Amounts (C2, C3)
     # ------------------------------------------------------------
 
@@ -282,9 +292,23 @@ class AccountMove(models.Model):
     @api.model
     def _get_portal_outstanding_invoices(self, partner):
         """The invoices ``partner`` can pay now (sudo): outstanding, none with a payment in progress."""
+        return self._get_portal_outstanding_invoices_split(partner)[0]
+
+    @api.model
+    def _get_portal_outstanding_invoices_split(self, partner):
+        """The outstanding invoices of ``partner``'s company (sudo), split into those that can be
+        paid now and those left out because a payment of them is in progress (P4).
+
+        :return: (payable invoices, list of (invoice, message saying which payment and since when))
+        """
         invoices = self.sudo().search(self._get_portal_outstanding_invoices_domain(partner), order='invoice_date_due, id')
+        invoices = invoices.filtered(lambda inv: not inv.currency_id.is_zero(inv.amount_residual))
         pending = invoices._get_portal_pending_transactions()
-        return invoices.filtered(lambda inv: inv.id not in pending and not inv.currency_id.is_zero(inv.amount_residual))
+        in_progress = [
+            (invoice, invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
+            for invoice in invoices if invoice.id in pending
+        ]
+        return invoices.filtered(lambda inv: inv.id not in pending), in_progress
 
     def _check_portal_payable_by(self, partner):
         """Refuse the whole set unless ``partner`` may pay all of it in one payment: invoices of

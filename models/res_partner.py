@@ -8,6 +8,8 @@ from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.customer_portal.models.account_payment import clean_portal_reference
+
 # Longest period a portal statement may cover (C5): longer ones are refused with a message.
 PORTAL_STATEMENT_MAX_YEARS = 10
 # A date of a custom statement period, exactly: four digits, two, two (ASCII only).
@@ -347,9 +349,10 @@ class ResPartner(models.Model):
                     'date': move['date'],
                     'move_id': move['move_id'],
                     'name': move['name'],
-                    'reference': move['memo'] or move['ref'] or '',
+                    'reference': clean_portal_reference(move['memo'] or move['ref'] or ''),
                     'type': type_labels.get(kind) or self.env._("Journal Entry"),
-                    'due_date': move['invoice_date_due'] if move['move_type'] != 'entry' else False,
+                    # Only what the customer owes has a due date; a credit note is owed to them.
+                    'due_date': move['invoice_date_due'] if move['move_type'] in ('out_invoice', 'out_receipt') else False,
                     'debit': move['amount'] if move['amount'] > 0 else 0.0,
                     'credit': -move['amount'] if move['amount'] < 0 else 0.0,
                     'amount': move['amount'],

@@ -1,6 +1,8 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from lxml import html
+
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, HttpCase, tagged
@@ -42,12 +44,65 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
                 lambda inv: (inv.invoice_date_due, inv.id)).ids), page.text)
 
     def test_pending_invoice_left_out_of_all_outstanding(self):
-        self._create_tx(self.invoice_b, state='pending')
+        tx = self._create_tx(self.invoice_b, state='pending')
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         page = self.url_open('/my/invoices/pay')
-        self.assertIn(self.invoice_a.name, page.text)
-        self.assertNotIn(self.invoice_b.name, page.text)
+        tree = html.fromstring(page.content)
+        paid = {a.text_content().strip() for a in tree.xpath("//table[contains(@class, 'o_cp_bulk_payment_invoices')]/tbody//a")}
+        self.assertEqual(paid, {self.invoice_a.name, self.invoice_c.name})
         self.assertIn('data-amount="140.0"', page.text)
+        # The page names the invoice it leaves out, and why (issue 8, item 3).
+        [excluded] = tree.xpath("//li[contains(@class, 'o_cp_bulk_payment_excluded_invoice')]")
+        self.assertEqual(excluded.xpath('./a')[0].text_content().strip(), self.invoice_b.name)
+        reason = ' '.join(excluded.xpath(".//*[contains(@class, 'o_cp_bulk_payment_excluded_reason')]")[0].text_content().split())
+        # The message of the model, as Anna reads it (her time zone and language).
+        message = self.invoice_b.with_user(self.portal_user_1).sudo()._get_portal_payment_in_progress_message(tx)
+        self.assertEqual(reason, ' '.join(message.split()))
+        self.assertIn(tx.reference, reason)
+        self.assertIn('250.50', excluded.text_content())
+        # Outstanding total of the home = paid here + left out here.
+        self.assertEqual(140.0 + self.invoice_b.amount_residual,
+                         sum((self.invoice_a + self.invoice_b + self.invoice_c).mapped('amount_residual')))
+
+    def test_everything_in_progress_says_so(self):
+        self._create_tx(self.invoice_a + self.invoice_b + self.invoice_c, state='pending')
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        tree = html.fromstring(self.url_open('/my/invoices/pay').content)
+        self.assertIn('Every invoice you owe has a payment in progress.',
+                      tree.xpath("//*[contains(@class, 'o_cp_bulk_payment_error')]")[0].text_content())
+        self.assertEqual(len(tree.xpath("//li[contains(@class, 'o_cp_bulk_payment_excluded_invoice')]")), 3)
+        self.assertFalse(tree.xpath("//form[@id='o_payment_form']"))
+
+    def test_invoice_list_says_why_there_is_no_pay_now(self):
+        tx = self._create_tx(self.invoice_b, state='pending')
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        for bulk in (True, False):
+            self.company.portal_bulk_payment = bulk
+            tree = html.fromstring(self.url_open('/my/invoices').content)
+            rows = {
+                row.xpath('./td/a')[0].text_content().strip(): row
+                for row in tree.xpath("//table[contains(@class, 'o_portal_my_doc_table')]/tbody/tr")
+                if row.xpath('./td/a')
+            }
+            row_b = rows[self.invoice_b.name]
+            [note] = row_b.xpath(".//*[contains(@class, 'o_cp_list_payment_in_progress')]")
+            self.assertEqual(note.text_content().strip(), 'Payment in progress')
+            self.assertEqual(note.get('title'),
+                             self.invoice_b.with_user(self.portal_user_1).sudo()._get_portal_payment_in_progress_message(tx))
+            self.assertFalse(row_b.xpath(".//a[@title='Pay Now']"))
+            row_a = rows[self.invoice_a.name]
+            self.assertTrue(row_a.xpath(".//a[@title='Pay Now']"))
+            self.assertFalse(row_a.xpath(".//*[contains(@class, 'o_cp_list_payment_in_progress')]"))
+
+    def test_breadcrumbs_name_no_invoice(self):
+        """A loop variable "invoice" of the page leaked into stock account.portal_breadcrumbs
+        ("Home / INV/2026/00009 / Pay Invoices")."""
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        for url in ('/my/invoices/pay', f'/my/invoices/pay?invoice_ids={self.invoice_a.id},{self.invoice_b.id}'):
+            tree = html.fromstring(self.url_open(url).content)
+            [breadcrumbs] = tree.xpath("//ol[contains(@class, 'o_portal_submenu')]")
+            words = ' '.join(breadcrumbs.text_content().split())
+            self.assertEqual(words, 'Invoices Pay Invoices', url)
 
     def test_bulk_payment_one_transaction_server_amount(self):
         self.authenticate('cp_pay_bob', 'cp_pay_bob')

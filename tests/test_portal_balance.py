@@ -106,14 +106,23 @@ class TestPortalBalanceSummary(PortalAccountCommon, HttpCase):
         self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_pay_now')]/@href"), ['/my/invoices/pay'])
 
     def test_home_estimates_awaiting_answer(self):
-        order = self.env['sale.order'].create({
-            'partner_id': self.customer.id,
-            'order_line': [Command.create({'product_id': self.service.id, 'product_uom_qty': 2})],
-        })
-        order.action_quotation_sent()
+        """Real plurals (issue 8 item 10): "1 estimate", "2 estimates", never "estimate(s)"."""
+        def send_quotation():
+            order = self.env['sale.order'].create({
+                'partner_id': self.customer.id,
+                'order_line': [Command.create({'product_id': self.service.id, 'product_uom_qty': 2})],
+            })
+            order.action_quotation_sent()
+
+        send_quotation()
         self._login(self.portal_user)
-        _response, tree = self._page('/my')
-        self.assertIn('1 estimate(s)', self._text(tree, 'o_cp_estimates_awaiting'))
+        response, tree = self._page('/my')
+        self.assertEqual(' '.join(self._text(tree, 'o_cp_estimates_awaiting').split()), '1 estimate awaiting your answer')
+        self.assertNotIn('(s)', response.text)
+        send_quotation()
+        response, tree = self._page('/my')
+        self.assertEqual(' '.join(self._text(tree, 'o_cp_estimates_awaiting').split()), '2 estimates awaiting your answer')
+        self.assertNotIn('(s)', response.text)
 
     def test_home_other_company_user_sees_nothing_of_ours(self):
         self._login(self.other_user)
@@ -123,6 +132,78 @@ class TestPortalBalanceSummary(PortalAccountCommon, HttpCase):
             self.assertNotIn(secret, response.text)
         self.assertNotIn(self.inv1.name, self.url_open('/my/invoices').text)
         self.assertNotIn(self.dp2.name, self.url_open('/my/retainer_invoices').text)
+
+    def _amounts_by_symbol(self, cells):
+        """{currency symbol: sum} of the amounts written in ``cells`` ("$ 900.00", "300.00 €")."""
+        sums = {}
+        for cell in cells:
+            parts = cell.text_content().split()
+            number = next(part for part in parts if part[:1].isdigit())
+            symbol = next(part for part in parts if not part[:1].isdigit())
+            sums[symbol] = round(sums.get(symbol, 0.0) + float(number.replace(',', '')), 2)
+        return sums
+
+    def test_home_outstanding_total_and_link_agree_with_the_list(self):
+        """One meaning of "outstanding" (issue 8, item 3): the card's figure, its link and the
+        list it opens are the unpaid invoices, not yet due ones included; past due is "Past Due"."""
+        not_due = self.env['account.move'].create({
+            'move_type': 'out_invoice', 'partner_id': self.customer.id,
+            'invoice_date': self.today, 'date': self.today,
+            'invoice_date_due': self._day(-30),
+            'invoice_line_ids': [Command.create({'name': 'Service', 'quantity': 1, 'price_unit': 250.0, 'tax_ids': []})],
+        })
+        not_due.action_post()
+        self.assertEqual(not_due.invoice_date_due, self._day(-30))
+        self._login(self.portal_user)
+        _response, tree = self._page('/my')
+        summary = self.customer._get_portal_balance_summary(company=self.company)
+        self.assertIn(_amount(summary['totals']['outstanding_invoices']), self._text(tree, 'o_cp_outstanding_invoices'))
+        links = tree.xpath("//a[contains(@class, 'o_cp_outstanding_invoices_link')]/@href")
+        self.assertEqual(links, ['/my/invoices?filterby=unpaid'])
+
+        _response, listing = self._page(links[0])
+        rows = listing.xpath("//table[contains(@class, 'o_portal_my_doc_table')]/tbody/tr[td]")
+        names = {row.xpath('./td[1]/a/@title')[0] for row in rows}
+        unpaid = self.inv1 + self.inv2 + self.inv4 + self.dp2 + self.final3 + not_due
+        self.assertEqual(names, set(unpaid.mapped('name')))
+        # The list adds up to the card's figure, currency by currency.
+        listed = self._amounts_by_symbol(
+            [row.xpath("./td[contains(@class, 'text-end')]")[0] for row in rows])
+        card = {f['currency'].symbol: f['outstanding_invoices'] for f in summary['by_currency']}
+        self.assertEqual(listed, card)
+        tabs = {a.text_content().strip(): a for a in listing.xpath("//ul[contains(@class, 'o_cp_invoice_tabs')]//a")}
+        self.assertEqual(set(tabs), {'Outstanding', 'Past Due', 'All'})
+        self.assertIn('active', tabs['Outstanding'].get('class'))
+        self.assertIn('filterby=overdue', tabs['Past Due'].get('href'))
+
+        # "Past Due" is what it says: the invoice not yet due is not in it.
+        _response, past_due = self._page(tabs['Past Due'].get('href'))
+        past_due_names = set(past_due.xpath("//table[contains(@class, 'o_portal_my_doc_table')]/tbody/tr/td[1]/a/@title"))
+        self.assertEqual(past_due_names, set((unpaid - not_due).mapped('name')))
+        self.assertIn('Past Due', past_due.xpath("//ul[contains(@class, 'o_cp_invoice_tabs')]//a[contains(@class, 'active')]")[0].text_content())
+        # Links sent before keep working: the former Outstanding tab is the unpaid list.
+        self.assertEqual(self._invoice_names('/my/invoices?filterby=outstanding'), set(unpaid.mapped('name')))
+
+    def test_home_company_details_card_says_what_it_edits(self):
+        """The card shows the company; the one Edit link of the page edits the signed-in person
+        and says so (issue 8, item 9)."""
+        self._login(self.portal_user)
+        _response, tree = self._page('/my')
+        [card] = tree.xpath("//div[contains(@class, 'o_cp_my_details')]")
+        self.assertEqual(' '.join(card.xpath(".//*[contains(@class, 'card-header')]")[0].text_content().split()),
+                         'Company Details')
+        self.assertEqual(card.xpath(".//*[contains(@class, 'o_cp_company_name')]")[0].text_content().strip(),
+                         self.customer.name)
+        self.assertIn("your company's details", card.text_content())
+        self.assertFalse(card.xpath('.//a[contains(@href, "/my/account")]'))
+        # One Edit link for the signed-in person (stock renders the side column twice: once for
+        # wide screens, once in the phone's offcanvas menu; each shows on its own screen size).
+        edit_links = tree.xpath('//a[@href="/my/account"]')
+        self.assertTrue(edit_links)
+        self.assertEqual({' '.join(link.text_content().split()) for link in edit_links}, {'Edit my contact details'})
+        self.assertEqual(len(tree.xpath("//a[contains(@class, 'o_cp_edit_my_contact_details')]")),
+                         len(tree.xpath("//*[contains(@class, 'o_portal_my_details')]")))
+        self.assertNotIn('My Details', tree.text_content())
 
     def test_home_anonymous_redirected(self):
         response = self.url_open('/my')
@@ -156,6 +237,35 @@ class TestPortalBalanceSummary(PortalAccountCommon, HttpCase):
         self.assertTrue(tree.xpath("//ul[contains(@class, 'o_cp_invoice_tabs')]"))
         for sortby in ('date', 'duedate', 'name', 'amount', 'nope', ''):
             self.assertEqual(self.url_open(f'/my/invoices?sortby={sortby}&filterby=bogus').status_code, 200)
+
+    def test_credit_notes_card_gone_after_setting_off(self):
+        """Stock remembers in the session that a counter was non-zero and then shows its card
+        without asking again: after the setting is switched off, the Credit Notes card must not
+        show in a session that saw it (it would lead to a 404), nor in a new one."""
+        def credit_note_cards(tree):
+            return tree.xpath("//div[contains(@class, 'o_portal_index_card')][.//a[@href='/my/credit_notes']]")
+
+        self._login(self.portal_user)
+        self.assertEqual(self.make_jsonrpc_request('/my/counters', {'counters': ['credit_note_count']}),
+                         {'credit_note_count': 1})
+        _response, tree = self._page('/my')
+        cards = credit_note_cards(tree)
+        self.assertEqual(len(cards), 1)
+        self.assertNotIn('d-none', cards[0].get('class').split(), "shown from the session's counters")
+
+        self.company.portal_display_credit_notes = False
+        response, tree = self._page('/my')
+        self.assertFalse(credit_note_cards(tree))
+        self.assertNotIn('/my/credit_notes', response.text)
+        self.assertEqual(self.make_jsonrpc_request('/my/counters', {'counters': ['credit_note_count']}),
+                         {'credit_note_count': 0})
+        self.assertNotIn('/my/credit_notes', self.url_open('/my').text)
+        self.assertEqual(self.url_open('/my/credit_notes').status_code, 404)
+        self._login(self.colleague_user)
+        self.assertNotIn('/my/credit_notes', self.url_open('/my').text)
+        # Switched on again, the card is back.
+        self.company.portal_display_credit_notes = True
+        self.assertEqual(len(credit_note_cards(self._page('/my')[1])), 1)
 
     def test_credit_notes_back_in_invoice_list_when_off(self):
         self.company.portal_display_credit_notes = False

@@ -36,6 +36,76 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
         tree = html.fromstring(self.url_open(f'/my/credit_notes/{self.cn2.id}').content)
         self.assertIn('50.00', tree.xpath("//*[contains(@class, 'o_cp_credit_remaining')]")[0].text_content())
 
+    def _reversal(self, invoice, amount):
+        """A credit note made from an invoice, as the back office does (Reverse), applied to it."""
+        credit_note = invoice._reverse_moves([{'invoice_date': self.today, 'date': self.today}])
+        credit_note.invoice_line_ids[0].write({'quantity': 2.5, 'price_unit': amount / 2.5})
+        credit_note.action_post()
+        if not credit_note.currency_id.is_zero(credit_note.amount_residual):
+            self._reconcile(invoice + credit_note)
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        return credit_note
+
+    def test_credit_notes_reference_links_quantities_and_print(self):
+        """Issue 8, item 8: the Reference column is filled, the applied invoices are links,
+        quantities are written as on the invoice and the credit note can be printed."""
+        credit_note = self._reversal(self.inv2, 50.0)
+        self.assertFalse(credit_note.ref)
+        self.cn2.ref = 'RMA-2207'
+        self._login(self.colleague_user)
+        tree = html.fromstring(self.url_open('/my/credit_notes').content)
+        references = {
+            row.xpath('./td[1]/a')[0].text_content().strip():
+                row.xpath(".//td[contains(@class, 'o_cp_credit_note_reference')]")[0].text_content().strip()
+            for row in tree.xpath("//tr[contains(@class, 'o_cp_credit_note_row')]")
+        }
+        self.assertEqual(references[credit_note.name], self.inv2.name, "the invoice it credits")
+        self.assertEqual(references[self.cn2.name], 'RMA-2207', "the reference written on it")
+
+        response = self.url_open(f'/my/credit_notes/{credit_note.id}')
+        self.assertEqual(response.status_code, 200)
+        tree = html.fromstring(response.content)
+        applied_links = tree.xpath("//table[contains(@class, 'o_cp_credit_note_applied')]//a")
+        self.assertEqual([(a.text_content().strip(), a.get('href')) for a in applied_links],
+                         [(self.inv2.name, self.inv2.access_url)])
+        self.assertEqual(self.url_open(self.inv2.access_url).status_code, 200)
+        self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_credit_note_origin')]/@href"), [self.inv2.access_url])
+        quantity = ' '.join(tree.xpath("//td[contains(@class, 'o_cp_credit_note_quantity')]")[0].text_content().split())
+        self.assertEqual(quantity.split()[0], '2.50', "as the invoice report writes it, not the float 2.5")
+        [download] = tree.xpath("//a[contains(@class, 'o_cp_credit_note_download')]/@href")
+        [print_link] = tree.xpath("//a[contains(@class, 'o_cp_credit_note_print')]")
+        self.assertIn('Print', print_link.text_content())
+        self.assertEqual(print_link.get('target'), '_blank')
+        self.assertIn('report_type=pdf', print_link.get('href'))
+        self.assertNotIn('download=true', print_link.get('href'))
+        self.assertIn('download=true', download)
+        printed = self.url_open(print_link.get('href'))
+        self.assertEqual(printed.status_code, 200)
+        self.assertIn('inline', printed.headers.get('Content-Disposition', ''))
+
+    def test_statement_credit_note_has_no_due_date(self):
+        """A credit note is owed to the customer: no "Due" date under it in the statement."""
+        self._login(self.portal_user)
+        frm, to = self._day(120).isoformat(), self.today.isoformat()
+        response = self.url_open(f'/my/statement?period=custom&date_from={frm}&date_to={to}')
+        self.assertEqual(response.status_code, 200)
+        tree = html.fromstring(response.content)
+        lines = tree.xpath("//tr[contains(concat(' ', @class, ' '), ' o_cp_statement_line ')]")
+
+        def has_due_date(move):
+            # The lines naming the move: its own and, for a refund, the payment's memo.
+            moves_lines = [line for line in lines if move.name in line.text_content()]
+            self.assertTrue(moves_lines, move.name)
+            due = any(small.text_content().split()[:1] == ['Due'] for line in moves_lines for small in line.xpath('.//small'))
+            return due, [' '.join(line.text_content().split()) for line in moves_lines]
+
+        for credit_note in self.cn1 + self.cn2 + self.cn3:
+            due, texts = has_due_date(credit_note)
+            self.assertFalse(due, texts)
+        for invoice in self.inv1 + self.inv2:
+            due, texts = has_due_date(invoice)
+            self.assertTrue(due, texts)
+
     def test_credit_note_detail_refused(self):
         internal = new_test_user(self.env, login='cp_internal_nobody', groups='base.group_user',
                                  company_id=self.company.id)

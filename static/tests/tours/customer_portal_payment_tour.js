@@ -77,9 +77,21 @@ registry.category("web_tour.tours").add("customer_portal_partial_payment_tour", 
             run: "click",
         },
         {
+            content: "The amount field shows the amount due as the customer reads amounts",
+            trigger: "#pay_with input#o_cp_partial_amount[value='123.45']",
+        },
+        {
+            content: "The summary shows the amount due",
+            trigger: "#pay_with #o_payment_summary_amount_full:contains(123.45)",
+        },
+        {
             content: "Enter the amount to pay",
             trigger: "#pay_with input#o_cp_partial_amount",
             run: "edit 40",
+        },
+        {
+            content: "The summary now shows what will be charged, in the invoice's currency",
+            trigger: "#pay_with #o_payment_summary_amount_full:contains(40.00):not(:contains(123.45))",
         },
         {
             content: "Choose the demo provider",
