@@ -3,7 +3,7 @@
 demo customer reaches, stock pages the addon renders through and pages of ours, in the tours' headless
 Chromium, at phone (390 px) and desktop (1366 px) width. Zero violations of WCAG 2.1 A and AA, and of
 the rules Lighthouse's accessibility score adds to them: heading order, touch targets of 24 px (WCAG 2.2),
-no positive tabindex, headers of every data cell.
+no positive tabindex, headers of every data cell, skip links that lead somewhere.
 
 A new page of ours joins ``_customer_pages`` (or ``_visitor_pages``) in the commit that adds it.
 axe-core is installed at its pinned version by ``scripts/portalctl.py test`` (``.data/axe``), which
@@ -22,7 +22,7 @@ from .common import PortalHttpCase
 _logger = logging.getLogger(__name__)
 
 WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-EXTRA_RULES = ['heading-order', 'target-size', 'tabindex', 'td-has-header']
+EXTRA_RULES = ['heading-order', 'target-size', 'tabindex', 'td-has-header', 'skip-link']
 WIDTHS = {'phone': '390x844', 'desktop': '1366x768'}
 DEMO_PASSWORD = 'portal-demo'
 AXE_RUN = """(async () => {
