@@ -7,6 +7,7 @@ from . import test_portal_payments
 from . import test_portal_balance
 from . import test_portal_credit_notes
 from . import test_portal_statement
+from . import test_portal_layout
 from . import test_mfa_concurrency
 from . import test_mfa_enrollment
 from . import test_mfa_reset
