@@ -1,7 +1,7 @@
 # Developer commands; see README.md. Odoo 18 must be importable by python3.
 PYTHON ?= python3
 
-.PHONY: run test stock-tests
+.PHONY: run test stock-tests wheel
 
 run:
 	$(PYTHON) scripts/portalctl.py run
@@ -12,3 +12,8 @@ test:
 # Stock Odoo's post-install tests of the modules the addon extends, with the addon installed.
 stock-tests:
 	$(PYTHON) scripts/portalctl.py stock-tests
+
+# The addon as a wheel (pyproject.toml, whool), installed with --no-deps into a virtual environment that
+# sees Odoo, which must find and install the module from it. The wheel is left in .data/wheel/dist.
+wheel:
+	$(PYTHON) scripts/wheel.py
