@@ -6,20 +6,10 @@
     # own account_payment. Not Website/*: the addon extends the portal, not the website builder.
     'category': 'Accounting/Accounting',
     'summary': "A complete self-service customer portal: balances, payments, statements, MFA",
-    'description': """
-Customer Portal
-===============
-Extends Odoo's customer portal, per company, with:
-
-* a portal address and a banner message;
-* enforced authenticator-app sign-in with backup codes and an administrator reset;
-* a balance summary, invoice tabs and filters, retainer invoices, credit notes and
-  statements of account with aging;
-* payments that never go through twice, bulk and partial payments, bank debits for
-  the customers allowed to use them, and the list of payments made with their receipts.
-""",
     'author': "Customer Portal maintainers",
     'license': 'LGPL-3',
+    # The app page is static/description/index.html (and readme/ for OCA tooling); this is its picture.
+    'images': ['static/description/screenshot_home.png'],
     'depends': [
         'portal',
         'account_payment',
