@@ -10,8 +10,6 @@ from odoo.addons.account_payment.controllers.portal import PortalAccount
 # Parameters the stock payment form hands to the provider lookup by name: the same name in the
 # query string is a second value for them (TypeError, "got multiple values for argument").
 INVOICE_PAGE_RESERVED_PARAMS = ('partner_id', 'company_id', 'currency_id', 'report', 'invoices_data')
-PAYMENT_METHOD_RESERVED_PARAMS = ('partner_id', 'company_id', 'amount', 'force_tokenization', 'is_validation',
-                                  'report')
 # The address form's record fields and their model.
 ADDRESS_FORM_RECORD_FIELDS = (('country_id', 'res.country'), ('state_id', 'res.country.state'))
 
@@ -47,8 +45,10 @@ class CustomerPortalStockGuard(PortalAccount):
 
     @http.route()
     def payment_method(self, **kwargs):
-        # EXTENDS payment: same as the invoice page, for the form saving a payment method.
-        return super().payment_method(**_drop_params(kwargs, PAYMENT_METHOD_RESERVED_PARAMS))
+        # EXTENDS payment: the page takes no parameter; stock handed the query string to the
+        # provider lookup, where partner_id was a second value (TypeError) and currency_id=abc
+        # reached SQL: both a 500. Nothing of the query string is passed on.
+        return super().payment_method()
 
     def details_form_validate(self, data, partner_creation=False):
         # EXTENDS portal: stock int()s the country and state sent by the form, in the VAT check
