@@ -53,7 +53,9 @@ PaymentForm.include({
         const input = this._getPortalPartialAmountInput();
         if (input) {
             this._onPortalPartialAmountInput = this._updatePortalPartialAmount.bind(this);
+            this._onPortalPartialAmountChange = this._rewritePortalPartialAmount.bind(this);
             input.addEventListener("input", this._onPortalPartialAmountInput);
+            input.addEventListener("change", this._onPortalPartialAmountChange);
             this._updatePortalPartialAmount();
         }
         return result;
@@ -66,6 +68,7 @@ PaymentForm.include({
         const input = this._getPortalPartialAmountInput();
         if (input && this._onPortalPartialAmountInput) {
             input.removeEventListener("input", this._onPortalPartialAmountInput);
+            input.removeEventListener("change", this._onPortalPartialAmountChange);
         }
         return this._super(...arguments);
     },
@@ -108,6 +111,17 @@ PaymentForm.include({
         }
         if (valid) {
             this.paymentContext.amount = amount;
+        }
+    },
+
+    /**
+     * Once typed, write the amount as the page writes amounts ("1,000.5" becomes "1,000.50").
+     */
+    _rewritePortalPartialAmount() {
+        const input = this._getPortalPartialAmountInput();
+        const amount = this._getPortalPartialAmount();
+        if (!Number.isNaN(amount)) {
+            input.value = formatPortalAmount(amount, { ...input.dataset, symbol: "" });
         }
     },
 
