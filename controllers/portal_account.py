@@ -75,7 +75,10 @@ class CustomerPortalAccount(PortalAccount):
             'portal_delivery_address': customer_sudo.browse(addresses['delivery']),
             'portal_contact_persons': customer_sudo.child_ids.filtered(lambda p: p.type == 'contact'),
             'portal_business': company.sudo().partner_id,
-            'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices/overdue',
+            # One meaning of "outstanding" (the card's total): with bulk payments, one payment of all of
+            # it; without, the list of those invoices, each with its Pay Now (stock's overdue page would
+            # pay the past-due ones only, and several at once).
+            'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices?filterby=unpaid',
             'portal_estimates_count': SaleOrder.search_count(
                 self._prepare_quotations_domain(user.partner_id),
             ) if SaleOrder.has_access('read') else 0,

@@ -100,7 +100,8 @@ class TestPortalBalanceSummary(PortalAccountCommon, HttpCase):
 
     def test_home_owner_and_colleague_see_company_figures(self):
         tree = self._assert_home_figures(self.portal_user)
-        self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_pay_now')]/@href"), ['/my/invoices/overdue'])
+        # Without bulk payments, Pay Now opens the outstanding list that the card adds up.
+        self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_pay_now')]/@href"), ['/my/invoices?filterby=unpaid'])
         self.company.portal_bulk_payment = True
         tree = self._assert_home_figures(self.colleague_user)
         self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_pay_now')]/@href"), ['/my/invoices/pay'])
