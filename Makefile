@@ -1,7 +1,7 @@
 # Developer commands; see README.md. Odoo 18 must be importable by python3.
 PYTHON ?= python3
 
-.PHONY: run test stock-tests wheel
+.PHONY: run test stock-tests wheel lint
 
 run:
 	$(PYTHON) scripts/portalctl.py run
@@ -17,3 +17,7 @@ stock-tests:
 # sees Odoo, which must find and install the module from it. The wheel is left in .data/wheel/dist.
 wheel:
 	$(PYTHON) scripts/wheel.py
+
+# ruff (checks, format) and pylint-odoo as OCA runs them, pinned (requirements-lint.txt) in .data/lint/venv.
+lint:
+	$(PYTHON) scripts/lint.py

@@ -2,14 +2,16 @@ from odoo import api, models
 
 # Payment methods that debit the customer's bank account (C2): offered only to customers allowed
 # to pay via bank account. Cards and the other methods are offered to everyone.
-BANK_DEBIT_METHOD_CODES = frozenset({
-    'ach_direct_debit',
-    'bacs_direct_debit',
-    'becs_direct_debit',
-    'sepa_direct_debit',
-    'bank_account',
-    'pad',
-})
+BANK_DEBIT_METHOD_CODES = frozenset(
+    {
+        'ach_direct_debit',
+        'bacs_direct_debit',
+        'becs_direct_debit',
+        'sepa_direct_debit',
+        'bank_account',
+        'pad',
+    }
+)
 
 
 class PaymentMethod(models.Model):

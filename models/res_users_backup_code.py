@@ -4,12 +4,13 @@ from odoo import fields, models
 
 class ResUsersBackupCode(models.Model):
     """A single-use backup code of the second factor (M2); only its salted hash is kept."""
+
     _name = 'res.users.backup.code'
     _description = "Multi-Factor Authentication Backup Code"
     _order = 'id'
 
-    user_id = fields.Many2one('res.users', string="User", required=True, index=True, ondelete='cascade')
-    code_hash = fields.Char(string="Code Hash", required=True, groups=fields.NO_ACCESS)
+    user_id = fields.Many2one('res.users', required=True, index=True, ondelete='cascade')
+    code_hash = fields.Char(required=True, groups=fields.NO_ACCESS)
     used_date = fields.Datetime(string="Used On", readonly=True)
 
     def _consume(self):
@@ -19,8 +20,7 @@ class ResUsersBackupCode(models.Model):
         # The losers fail to serialize: an expected race, retried by the HTTP layer, so not
         # logged as a bad query (see res.users._totp_store_step).
         self.env.cr.execute(
-            "UPDATE res_users_backup_code SET used_date = NOW() AT TIME ZONE 'UTC' "
-            "WHERE id = %s AND used_date IS NULL",
+            "UPDATE res_users_backup_code SET used_date = NOW() AT TIME ZONE 'UTC' WHERE id = %s AND used_date IS NULL",
             (self.id,),
             log_exceptions=False,
         )

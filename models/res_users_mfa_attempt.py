@@ -17,12 +17,13 @@ class ResUsersMfaAttempt(models.Model):
     Kept in the database, written on its own cursor, so that the limits hold across workers,
     hosts and IP addresses and survive the rollback of the request that failed.
     """
+
     _name = 'res.users.mfa.attempt'
     _description = "Multi-Factor Authentication Attempt"
     _order = 'id desc'
 
-    user_id = fields.Many2one('res.users', string="User", required=True, index=True, ondelete='cascade')
-    success = fields.Boolean(string="Success", readonly=True)
+    user_id = fields.Many2one('res.users', required=True, index=True, ondelete='cascade')
+    success = fields.Boolean(readonly=True)
     ip_address = fields.Char(string="IP Address", readonly=True)
 
     @api.model
@@ -49,11 +50,14 @@ class ResUsersMfaAttempt(models.Model):
     def _get_retry_message(self, retry_date):
         minutes = max(1, math.ceil((retry_date - fields.Datetime.now()).total_seconds() / 60))
         if minutes == 1:
-            return self.env._("Too many wrong codes. Please try again in 1 minute, after %(time)s UTC.",
-                              time=retry_date.strftime('%H:%M'))
+            return self.env._(
+                "Too many wrong codes. Please try again in 1 minute, after %(time)s UTC.",
+                time=retry_date.strftime('%H:%M'),
+            )
         return self.env._(
             "Too many wrong codes. Please try again in %(minutes)s minutes, after %(time)s UTC.",
-            minutes=minutes, time=retry_date.strftime('%H:%M'),
+            minutes=minutes,
+            time=retry_date.strftime('%H:%M'),
         )
 
     @api.autovacuum

@@ -49,8 +49,9 @@ def run(step, cmd, **kwargs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--no-install', action='store_true',
-                        help="stop after checking that Odoo finds the module (no database)")
+    parser.add_argument(
+        '--no-install', action='store_true', help="stop after checking that Odoo finds the module (no database)"
+    )
     args = parser.parse_args()
 
     odoo_package = portalctl.check_odoo()
@@ -58,27 +59,41 @@ def main():
     shutil.rmtree(WHEEL_DIR, ignore_errors=True)
     dist.mkdir(parents=True)
 
-    run("building the wheel", [sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet',
-                               '--wheel-dir', str(dist), str(ROOT)])
+    run(
+        "building the wheel",
+        [sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--quiet', '--wheel-dir', str(dist), str(ROOT)],
+    )
     wheels = sorted(dist.glob('odoo_addon_customer_portal-*.whl'))
     if len(wheels) != 1:
-        die(f"expected one odoo_addon_customer_portal wheel in {dist}, found: "
-            f"{', '.join(p.name for p in dist.iterdir()) or 'nothing'}")
+        die(
+            f"expected one odoo_addon_customer_portal wheel in {dist}, found: "
+            f"{', '.join(p.name for p in dist.iterdir()) or 'nothing'}"
+        )
     wheel = wheels[0]
     say(f"built {wheel.name} ({wheel.stat().st_size // 1024} KiB)")
 
-    run("creating a virtual environment that sees Odoo",
-        [sys.executable, '-m', 'venv', '--system-site-packages', str(venv)])
+    run(
+        "creating a virtual environment that sees Odoo",
+        [sys.executable, '-m', 'venv', '--system-site-packages', str(venv)],
+    )
     python = venv / 'bin' / 'python'
     run("installing the wheel", [str(python), '-m', 'pip', 'install', '--no-deps', '--quiet', str(wheel)])
 
     # Odoo's addons only: the module must come from the wheel, not from this checkout.
-    odoo_addons = ','.join(str(p) for p in (odoo_package.parent / 'addons', odoo_package / 'addons')
-                           if p.is_dir())
-    found = run("asking Odoo where the module is", [str(python), '-c', FIND_MODULE, odoo_addons],
-                capture_output=True, text=True, cwd='/').stdout.strip()
-    site_packages = subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
-                                   capture_output=True, text=True, check=True).stdout.strip()
+    odoo_addons = ','.join(str(p) for p in (odoo_package.parent / 'addons', odoo_package / 'addons') if p.is_dir())
+    found = run(
+        "asking Odoo where the module is",
+        [str(python), '-c', FIND_MODULE, odoo_addons],
+        capture_output=True,
+        text=True,
+        cwd='/',
+    ).stdout.strip()
+    site_packages = subprocess.run(
+        [str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     expected = Path(site_packages) / 'odoo' / 'addons' / MODULE
     if not found or Path(found).resolve() != expected.resolve():
         die(f"Odoo finds customer_portal at {found or 'nowhere'}, not in the wheel's {expected}.")
@@ -90,10 +105,29 @@ def main():
     postgres.start()
     dbname = f'{MODULE}_wheel_{os.getpid()}'
     try:
-        run(f"installing {MODULE} from the wheel in the throwaway database {dbname}",
-            [str(python), '-m', 'odoo', '--addons-path', odoo_addons, '--data-dir', str(WHEEL_DIR / 'odoo'),
-             *postgres.odoo_args, '-d', dbname, '-i', MODULE, '--without-demo', 'all',
-             '--stop-after-init', '--log-level', 'warn'], cwd='/')
+        run(
+            f"installing {MODULE} from the wheel in the throwaway database {dbname}",
+            [
+                str(python),
+                '-m',
+                'odoo',
+                '--addons-path',
+                odoo_addons,
+                '--data-dir',
+                str(WHEEL_DIR / 'odoo'),
+                *postgres.odoo_args,
+                '-d',
+                dbname,
+                '-i',
+                MODULE,
+                '--without-demo',
+                'all',
+                '--stop-after-init',
+                '--log-level',
+                'warn',
+            ],
+            cwd='/',
+        )
         state = postgres.query(dbname, "SELECT state FROM ir_module_module WHERE name = %s", (MODULE,))
         if state != 'installed':
             die(f"after the install, {MODULE} is '{state}' in {dbname}, not 'installed'.")

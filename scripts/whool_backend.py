@@ -78,4 +78,3 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
     metadata_directory = os.path.abspath(metadata_directory)
     with _as_addon():
         return buildapi.prepare_metadata_for_build_wheel(metadata_directory, config_settings)
-

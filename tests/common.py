@@ -21,6 +21,12 @@ class PortalHttpCase(HttpCase):
     @classmethod
     def _new_portal_user(cls, login, company, name=None):
         return new_test_user(
-            cls.env, login=login, password=login, groups='base.group_portal', name=name or login,
-            company_id=company.id, company_ids=[company.id], email=f'{login}@example.com',
+            cls.env,
+            login=login,
+            password=login,
+            groups='base.group_portal',
+            name=name or login,
+            company_id=company.id,
+            company_ids=[company.id],
+            email=f'{login}@example.com',
         )

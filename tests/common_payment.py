@@ -27,31 +27,46 @@ class PortalPaymentCommon:
         cls.provider.write({'state': 'test', 'is_published': True, 'company_id': cls.company.id})
         if not cls.provider.journal_id:
             cls.provider.journal_id = env['account.journal'].search(
-                [('type', '=', 'bank'), ('company_id', '=', cls.company.id)], limit=1)
+                [('type', '=', 'bank'), ('company_id', '=', cls.company.id)], limit=1
+            )
         cls.payment_method = env.ref('payment_demo.payment_method_demo')
 
         Partner = env['res.partner']
         cls.customer = Partner.create({'name': 'Gemini Furniture', 'is_company': True, 'email': 'gemini@example.com'})
-        cls.contact_1 = Partner.create({'name': 'Anna Gemini', 'parent_id': cls.customer.id, 'email': 'anna@example.com'})
+        cls.contact_1 = Partner.create(
+            {'name': 'Anna Gemini', 'parent_id': cls.customer.id, 'email': 'anna@example.com'}
+        )
         cls.contact_2 = Partner.create({'name': 'Bob Gemini', 'parent_id': cls.customer.id, 'email': 'bob@example.com'})
         cls.other_customer = Partner.create({'name': 'Deco Addict', 'is_company': True, 'email': 'deco@example.com'})
-        cls.portal_user_1 = new_test_user(env, login='cp_pay_anna', groups='base.group_portal', partner_id=cls.contact_1.id)
-        cls.portal_user_2 = new_test_user(env, login='cp_pay_bob', groups='base.group_portal', partner_id=cls.contact_2.id)
+        cls.portal_user_1 = new_test_user(
+            env, login='cp_pay_anna', groups='base.group_portal', partner_id=cls.contact_1.id
+        )
+        cls.portal_user_2 = new_test_user(
+            env, login='cp_pay_bob', groups='base.group_portal', partner_id=cls.contact_2.id
+        )
         cls.other_portal_user = new_test_user(
-            env, login='cp_pay_deco', groups='base.group_portal', partner_id=cls.other_customer.id)
+            env, login='cp_pay_deco', groups='base.group_portal', partner_id=cls.other_customer.id
+        )
         cls.internal_user = new_test_user(env, login='cp_pay_employee', groups='base.group_user')
 
     @classmethod
     def _create_invoices(cls, partner, amounts, currency=None, post=True, **values):
-        invoices = cls.env['account.move'].create([{
-            'move_type': 'out_invoice',
-            'partner_id': partner.id,
-            'currency_id': (currency or cls.currency).id,
-            'invoice_date': '2026-01-15',
-            'invoice_date_due': '2026-02-15',
-            'invoice_line_ids': [Command.create({'name': 'Consulting', 'quantity': 1, 'price_unit': amount, 'tax_ids': []})],
-            **values,
-        } for amount in amounts])
+        invoices = cls.env['account.move'].create(
+            [
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': partner.id,
+                    'currency_id': (currency or cls.currency).id,
+                    'invoice_date': '2026-01-15',
+                    'invoice_date_due': '2026-02-15',
+                    'invoice_line_ids': [
+                        Command.create({'name': 'Consulting', 'quantity': 1, 'price_unit': amount, 'tax_ids': []}),
+                    ],
+                    **values,
+                }
+                for amount in amounts
+            ]
+        )
         if post:
             invoices.action_post()
         return invoices
@@ -62,16 +77,22 @@ class PortalPaymentCommon:
 
     @classmethod
     def _create_tx(cls, invoices, state='draft', amount=None, partner=None, **values):
-        tx = cls.env['payment.transaction'].sudo().create({
-            'provider_id': cls.provider.id,
-            'payment_method_id': cls.payment_method.id,
-            'amount': amount if amount is not None else sum(invoices.mapped('amount_residual')),
-            'currency_id': invoices[:1].currency_id.id or cls.currency.id,
-            'partner_id': (partner or invoices[:1].partner_id).id,
-            'operation': 'online_direct',
-            'invoice_ids': [Command.set(invoices.ids)],
-            **values,
-        })
+        tx = (
+            cls.env['payment.transaction']
+            .sudo()
+            .create(
+                {
+                    'provider_id': cls.provider.id,
+                    'payment_method_id': cls.payment_method.id,
+                    'amount': amount if amount is not None else sum(invoices.mapped('amount_residual')),
+                    'currency_id': invoices[:1].currency_id.id or cls.currency.id,
+                    'partner_id': (partner or invoices[:1].partner_id).id,
+                    'operation': 'online_direct',
+                    'invoice_ids': [Command.set(invoices.ids)],
+                    **values,
+                }
+            )
+        )
         if state == 'pending':
             tx._set_pending()
         elif state == 'authorized':
@@ -86,9 +107,16 @@ class PortalPaymentCommon:
 
     @staticmethod
     def _active_txs(invoices):
-        return invoices.env['payment.transaction'].sudo().search([
-            ('invoice_ids', 'in', invoices.ids), ('state', 'in', ('draft', 'pending', 'authorized', 'done')),
-        ])
+        return (
+            invoices.env['payment.transaction']
+            .sudo()
+            .search(
+                [
+                    ('invoice_ids', 'in', invoices.ids),
+                    ('state', 'in', ('draft', 'pending', 'authorized', 'done')),
+                ]
+            )
+        )
 
 
 class PortalPaymentHttpMixin:

@@ -19,26 +19,50 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
         cls.eur = cls.setup_other_currency('EUR', rates=[('1900-01-01', 2.0)])
         cls.today = fields.Date.context_today(cls.env['res.partner'])
 
-        cls.customer = cls.env['res.partner'].create({
-            'name': 'Acme Customer Co', 'is_company': True, 'email': 'billing@acme.example',
-            'phone': '+1 555 0100', 'vat': 'US-ACME-42', 'street': '1 Main Street', 'city': 'Springfield',
-        })
-        cls.contact_a = cls.env['res.partner'].create({
-            'name': 'Alice Acme', 'parent_id': cls.customer.id, 'email': 'alice@acme.example', 'type': 'contact',
-        })
-        cls.contact_b = cls.env['res.partner'].create({
-            'name': 'Bob Acme', 'parent_id': cls.customer.id, 'email': 'bob@acme.example', 'type': 'contact',
-        })
+        cls.customer = cls.env['res.partner'].create(
+            {
+                'name': 'Acme Customer Co',
+                'is_company': True,
+                'email': 'billing@acme.example',
+                'phone': '+1 555 0100',
+                'vat': 'US-ACME-42',
+                'street': '1 Main Street',
+                'city': 'Springfield',
+            }
+        )
+        cls.contact_a = cls.env['res.partner'].create(
+            {
+                'name': 'Alice Acme',
+                'parent_id': cls.customer.id,
+                'email': 'alice@acme.example',
+                'type': 'contact',
+            }
+        )
+        cls.contact_b = cls.env['res.partner'].create(
+            {
+                'name': 'Bob Acme',
+                'parent_id': cls.customer.id,
+                'email': 'bob@acme.example',
+                'type': 'contact',
+            }
+        )
         cls.portal_user = cls._new_portal_user('acme_alice', cls.contact_a)
         cls.colleague_user = cls._new_portal_user('acme_bob', cls.contact_b)
         cls.other_customer = cls.env['res.partner'].create({'name': 'Other Customer Co', 'is_company': True})
-        cls.other_contact = cls.env['res.partner'].create({
-            'name': 'Olga Other', 'parent_id': cls.other_customer.id, 'email': 'olga@other.example',
-        })
+        cls.other_contact = cls.env['res.partner'].create(
+            {
+                'name': 'Olga Other',
+                'parent_id': cls.other_customer.id,
+                'email': 'olga@other.example',
+            }
+        )
         cls.other_user = cls._new_portal_user('other_olga', cls.other_contact)
 
         cls.service = cls._create_product(
-            name='Consulting', type='service', invoice_policy='order', lst_price=1000.0,
+            name='Consulting',
+            type='service',
+            invoice_policy='order',
+            lst_price=1000.0,
             taxes_id=[Command.clear()],
         )
 
@@ -81,9 +105,15 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
     @classmethod
     def _new_portal_user(cls, login, partner):
         return new_test_user(
-            cls.env, login=login, password=login, groups='base.group_portal', partner_id=partner.id,
-            name=partner.name, email=partner.email,
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
+            cls.env,
+            login=login,
+            password=login,
+            groups='base.group_portal',
+            partner_id=partner.id,
+            name=partner.name,
+            email=partner.email,
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
         )
 
     @classmethod
@@ -92,52 +122,77 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _invoice(cls, move_type, date, amounts, partner=None, currency=None):
-        move = cls.env['account.move'].create({
-            'move_type': move_type,
-            'partner_id': (partner or cls.customer).id,
-            'invoice_date': date,
-            'date': date,
-            'invoice_payment_term_id': cls.pay_terms_a.id,
-            'currency_id': (currency or cls.company.currency_id).id,
-            'invoice_line_ids': [
-                Command.create({'name': 'Service', 'quantity': 1, 'price_unit': amount, 'tax_ids': []})
-                for amount in amounts
-            ],
-        })
+        move = cls.env['account.move'].create(
+            {
+                'move_type': move_type,
+                'partner_id': (partner or cls.customer).id,
+                'invoice_date': date,
+                'date': date,
+                'invoice_payment_term_id': cls.pay_terms_a.id,
+                'currency_id': (currency or cls.company.currency_id).id,
+                'invoice_line_ids': [
+                    Command.create({'name': 'Service', 'quantity': 1, 'price_unit': amount, 'tax_ids': []})
+                    for amount in amounts
+                ],
+            }
+        )
         move.action_post()
         return move
 
     @classmethod
     def _pay(cls, moves, amount, date, currency=None):
-        wizard = cls.env['account.payment.register'].with_context(
-            active_model='account.move', active_ids=moves.ids,
-        ).create({
-            'amount': amount,
-            'payment_date': date,
-            'currency_id': (currency or moves.currency_id).id,
-            'payment_difference_handling': 'open',
-        })
+        wizard = (
+            cls.env['account.payment.register']
+            .with_context(
+                active_model='account.move',
+                active_ids=moves.ids,
+            )
+            .create(
+                {
+                    'amount': amount,
+                    'payment_date': date,
+                    'currency_id': (currency or moves.currency_id).id,
+                    'payment_difference_handling': 'open',
+                }
+            )
+        )
         return wizard._create_payments()
 
     @classmethod
     def _reconcile(cls, moves):
-        moves.line_ids.filtered(lambda l: l.account_type == 'asset_receivable').reconcile()
+        moves.line_ids.filtered(lambda line: line.account_type == 'asset_receivable').reconcile()
 
     @classmethod
     def _sale_order(cls):
-        order = cls.env['sale.order'].create({
-            'partner_id': cls.customer.id,
-            'order_line': [Command.create({'product_id': cls.service.id, 'product_uom_qty': 1, 'price_unit': 1000.0,
-                                           'tax_id': [Command.clear()]})],
-        })
+        order = cls.env['sale.order'].create(
+            {
+                'partner_id': cls.customer.id,
+                'order_line': [
+                    Command.create(
+                        {
+                            'product_id': cls.service.id,
+                            'product_uom_qty': 1,
+                            'price_unit': 1000.0,
+                            'tax_id': [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
         order.action_confirm()
         return order
 
     @classmethod
     def _advance(cls, order, values):
-        wizard = cls.env['sale.advance.payment.inv'].with_context(
-            active_model='sale.order', active_ids=order.ids, active_id=order.id,
-        ).create(values)
+        wizard = (
+            cls.env['sale.advance.payment.inv']
+            .with_context(
+                active_model='sale.order',
+                active_ids=order.ids,
+                active_id=order.id,
+            )
+            .create(values)
+        )
         wizard.create_invoices()
 
     @classmethod
@@ -162,12 +217,14 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
     # ------------------------------------------------------------
 
     def _receivable_lines(self, partner=None):
-        return self.env['account.move.line'].search([
-            ('partner_id', 'child_of', (partner or self.customer).id),
-            ('account_id.account_type', '=', 'asset_receivable'),
-            ('parent_state', '=', 'posted'),
-            ('company_id', '=', self.company.id),
-        ])
+        return self.env['account.move.line'].search(
+            [
+                ('partner_id', 'child_of', (partner or self.customer).id),
+                ('account_id.account_type', '=', 'asset_receivable'),
+                ('parent_state', '=', 'posted'),
+                ('company_id', '=', self.company.id),
+            ]
+        )
 
     def _login(self, user):
         self.authenticate(user.login, user.login)

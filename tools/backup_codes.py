@@ -1,5 +1,6 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 """Single-use backup codes for the second factor (M2), stored only as salted hashes."""
+
 import re
 import secrets
 

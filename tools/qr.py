@@ -1,5 +1,6 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 """QR codes as data: URIs, made on the server so that no secret goes to a third party."""
+
 import base64
 import io
 

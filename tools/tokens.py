@@ -5,6 +5,7 @@ Odoo compares tokens with ``hmac.compare_digest``, which raises TypeError on a s
 non-ASCII characters and on anything that is not a str or bytes: such a value must be read as a
 wrong token before it reaches the comparison.
 """
+
 import re
 
 # The request parameters that carry a token compared by stock routes and ours: a document's

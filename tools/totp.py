@@ -3,6 +3,7 @@
 
 Plain helpers without Odoo: the models decide what a matched step means (replay, throttling).
 """
+
 import base64
 import hashlib
 import hmac
@@ -36,7 +37,7 @@ def is_valid_secret(secret):
 
 def format_secret(secret):
     """The secret in groups of four characters, for typing it into an app by hand."""
-    return ' '.join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return ' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def normalize_code(code):
