@@ -22,7 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import portalctl  # noqa: E402  (same folder: reuses its PostgreSQL and Odoo helpers)
-from portalctl import DATA, MODULE, ROOT, die, say  # noqa: E402
+from portalctl import DATA, MODULE, ROOT  # noqa: E402
+
+
+def say(message):
+    print(f"[wheel] {message}", flush=True)
+
+
+def die(message, code=2):
+    print(f"[wheel] error: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
 
 WHEEL_DIR = DATA / 'wheel'
 
