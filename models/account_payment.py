@@ -77,10 +77,14 @@ class AccountPayment(models.Model):
             ids=tuple(self.ids),
         ))
         rows = self.env.cr.dictfetchall()
-        invoices = self.env['account.move'].sudo().browse({row['invoice_id'] for row in rows})
+        # Records taken from the recordsets, not browse(id): a record browsed alone reads its fields
+        # alone, one query per invoice and payment of the page.
+        payments = {payment.id: payment for payment in self}
+        invoices = {invoice.id: invoice for invoice in
+                    self.env['account.move'].sudo().browse({row['invoice_id'] for row in rows})}
         for row in rows:
-            payment = self.browse(row['payment_id'])
-            invoice = invoices.browse(row['invoice_id'])
+            payment = payments[row['payment_id']]
+            invoice = invoices[row['invoice_id']]
             if invoice.commercial_partner_id == payment.partner_id.commercial_partner_id:
                 allocations[payment.id].append({'invoice': invoice, 'amount': payment.currency_id.round(row['amount'])})
         for payment in self.filtered(lambda pay: not pay.move_id):

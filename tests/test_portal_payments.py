@@ -140,6 +140,24 @@ class TestPortalPayments(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
             page = self.url_open('/my/payments')
         self.assertEqual(page.text.count('o_portal_payment_row'), 80)
 
+    def test_payments_page_query_count_with_invoices(self):
+        """The benchmark (make bench) found /my/payments at 744 queries with 1,000 invoices: each
+        invoice a payment paid was read on its own. Payments of invoices cost the same as others."""
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        self.url_open('/my/payments')  # warm up caches (assets, templates)
+        for amount in (10.0, 20.0):
+            self._register_payment(self._create_invoice(self.contact_1, amount), amount)
+        with self.assertQueryCount(PAYMENTS_PAGE_QUERIES):
+            page = self.url_open('/my/payments')
+        self.assertEqual(page.text.count('o_portal_payment_row'), 4)
+        invoices = self._create_invoices(self.contact_1, [7.0] * 60)
+        for invoice in invoices:
+            self._register_payment(invoice, 7.0)
+        with self.assertQueryCount(PAYMENTS_PAGE_QUERIES):
+            page = self.url_open('/my/payments')
+        self.assertEqual(page.text.count('o_portal_payment_row'), 64)
+        self.assertIn(invoices[-1].name, page.text)
+
 
 @tagged('post_install', '-at_install')
 class TestPortalPaymentsMade(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
