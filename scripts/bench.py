@@ -1044,11 +1044,13 @@ def main():
     sizes = sorted(SIZES)
     build_times = ensure_templates(odoo_package, postgres, sizes)
     results = {}
+    loads = []  # the machine's load average when each server starts: other work skews the figures
     largest = sizes[-1]
     for size in sizes:
         for kind in ('stock', 'ours'):
             template = f'bench_{kind}_{size}'
-            say(f"serving {template} with 2 workers")
+            say(f"serving {template} with 2 workers (load average {os.getloadavg()[0]:.1f})")
+            loads.append(os.getloadavg()[0])
             with Server(odoo_package, postgres, template) as server:
                 meta = db_meta(postgres, server.dbname)
                 entry = results[(kind, size)] = {'meta': meta}
@@ -1070,6 +1072,7 @@ def main():
                 entry['rss'], entry['rss_total'] = server.peak_worker_rss, server.peak_total_rss
                 entry['gevent_spawns'] = len(server.gevent_spawns)
     report = render(results, build_times, time.time() - run_started, sizes)
+    report += f"- load average (1 min) when each server started: {', '.join(f'{x:.1f}' for x in loads)}\n"
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = BENCH_DIR / f"{time.strftime('%Y-%m-%d-%H%M', time.gmtime())}.md"
     path.write_text(report, encoding='utf-8')
