@@ -20,7 +20,7 @@ class AccountPayment(models.Model):
         """Payments a portal user of ``partner`` may see: every customer payment received from
         their company (the commercial partner and its contacts), online or recorded offline."""
         return [
-            ('partner_id', 'child_of', partner.commercial_partner_id.id),
+            ('partner_id', 'in', partner._get_portal_ledger_partner_ids()),
             ('partner_type', '=', 'customer'),
             ('payment_type', '=', 'inbound'),
             ('state', 'in', PORTAL_PAYMENT_STATES),
