@@ -1,7 +1,7 @@
 # Developer commands; see README.md. Odoo 18 must be importable by python3.
 PYTHON ?= python3
 
-.PHONY: run test stock-tests wheel lint
+.PHONY: run test stock-tests wheel lint bench
 
 run:
 	$(PYTHON) scripts/portalctl.py run
@@ -21,3 +21,7 @@ wheel:
 # ruff (checks, format) and pylint-odoo as OCA runs them, pinned (requirements-lint.txt) in .data/lint/venv.
 lint:
 	$(PYTHON) scripts/lint.py
+
+# A benchmark against stock Odoo (not run by CI; about 25 minutes the first time): see README.md.
+bench:
+	$(PYTHON) scripts/bench.py
