@@ -41,13 +41,6 @@ class CustomerPortalController(CustomerPortal):
         return request.redirect('/web/login?' + url_encode({'redirect': '/my', 'portal': company.portal_slug}))
 
     @http.route()
-    def home(self, **kw):
-        # EXTENDS portal: the banner of the customer's company on top of the portal home (P2).
-        response = super().home(**kw)
-        response.qcontext['portal_banner'] = request.env.user.company_id.sudo()._get_portal_banner()
-        return response
-
-    @http.route()
     def security(self, **post):
         # EXTENDS portal: stock reads post['old'], post['new1'] and post['new2'] and answered 500
         # (KeyError) to a form without one of them; a missing field is an empty one, refused with

@@ -1,0 +1,87 @@
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.account.controllers import portal
+
+
+class PortalAccount(portal.PortalAccount):
+    """The portal home, /my (P2, C1): the company's banner, the customer's balance summary, last
+    payment, details and contacts, and the counters of our cards. The customer and invoice helpers
+    (`_get_portal_customer`, `_get_customer_invoice_domain`, ...) live in controllers/portal_account.py."""
+
+    def _prepare_home_portal_values(self, counters):
+        # EXTENDS account: counters of the credit notes (P13) and retainer invoices (C7) entries.
+        values = super()._prepare_home_portal_values(counters)
+        Move = request.env['account.move']
+        if 'credit_note_count' in counters:
+            values['credit_note_count'] = (
+                Move.search_count(
+                    self._get_customer_invoice_domain(('out_refund',)),
+                    limit=1,
+                )
+                if self._credit_notes_enabled() and Move.has_access('read')
+                else 0
+            )
+        if 'retainer_invoice_count' in counters:
+            values['retainer_invoice_count'] = (
+                Move.search_count(
+                    self._get_retainer_invoices_domain(),
+                    limit=1,
+                )
+                if Move.has_access('read')
+                else 0
+            )
+        return values
+
+    def _get_portal_home_account_values(self):
+        """Values of the home's balance summary, last payment, details and contacts (C1)."""
+        user = request.env.user
+        company = user.company_id
+        customer = self._get_portal_customer()
+        customer_sudo = customer.sudo()
+        addresses = customer_sudo.address_get(['invoice', 'delivery'])
+        bulk_payment = company.sudo().portal_bulk_payment
+        SaleOrder = request.env['sale.order']
+        return {
+            'balance_summary': customer_sudo._get_portal_balance_summary(company=company),
+            'last_payment': customer_sudo._get_portal_last_payment(company=company),
+            'portal_customer': customer_sudo,
+            'portal_invoice_address': customer_sudo.browse(addresses['invoice']),
+            'portal_delivery_address': customer_sudo.browse(addresses['delivery']),
+            'portal_contact_persons': customer_sudo.child_ids.filtered(lambda p: p.type == 'contact'),
+            'portal_business': company.sudo().partner_id,
+            # One meaning of "outstanding" (the card's total): with bulk payments, one payment of all of
+            # it; without, the list of those invoices, each with its Pay Now (stock's overdue page would
+            # pay the past-due ones only, and several at once).
+            'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices?filterby=unpaid',
+            'portal_estimates_count': SaleOrder.search_count(
+                self._prepare_quotations_domain(user.partner_id),
+            )
+            if SaleOrder.has_access('read')
+            else 0,
+            'portal_credit_notes_enabled': self._credit_notes_enabled(),
+        }
+
+    @http.route()
+    def home(self, **kw):
+        # EXTENDS portal: the banner of the customer's company (P2), the customer's balance summary and
+        # details (C1) on top of the home.
+        response = super().home(**kw)
+        if getattr(response, 'qcontext', None) is None:
+            return response
+        response.qcontext['portal_banner'] = request.env.user.company_id.sudo()._get_portal_banner()
+        # A card of a feature that is off is never rendered, in any session: stock shows a card
+        # whose counter was once non-zero in this session (portal_docs_entry's force_show) without
+        # counting again, so forget those counters too.
+        response.qcontext['portal_credit_notes_enabled'] = self._credit_notes_enabled()
+        disabled = self._get_disabled_portal_counters()
+        cache = request.session.get('portal_counters') or {}
+        if any(key in cache for key in disabled):
+            request.session.portal_counters = {k: v for k, v in cache.items() if k not in disabled}
+        if request.env.user._is_portal():
+            response.qcontext.update(self._get_portal_home_account_values())
+        return response
+
+    def _get_disabled_portal_counters(self):
+        """Counters of the home's cards whose feature is off in the user's company."""
+        return [] if self._credit_notes_enabled() else ['credit_note_count']
