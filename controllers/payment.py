@@ -25,7 +25,7 @@ def _parse_invoice_ids(invoice_ids):
             return None
         if isinstance(invoice_id, str) and invoice_id.isascii() and invoice_id.isdigit():
             invoice_id = int(invoice_id)
-        if not isinstance(invoice_id, int) or not 0 < invoice_id < 2 ** 31:
+        if not isinstance(invoice_id, int) or not 0 < invoice_id < 2**31:
             return None
         ids.append(invoice_id)
     return list(dict.fromkeys(ids))
@@ -44,7 +44,7 @@ def _get_bulk_payment_invoices(invoice_ids):
 
 
 def _is_record_id(value):
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2 ** 31
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def _is_text(value):
@@ -52,7 +52,6 @@ def _is_text(value):
 
 
 class CustomerPortalPaymentPortal(PaymentPortal):
-
     def _process_transaction(self, partner_id, currency_id, invoice_ids, payment_reference, **kwargs):
         # EXTENDS account_payment: every invoice payment route of ours (single, overdue, bulk) ends
         # here. why: stock hands the values sent by the page to browse() and to the database
@@ -78,13 +77,13 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         # why: a request without access_token was a TypeError (server error) in the stock signature,
         # and a non-string one (true, -1, [1, 2]) a TypeError in consteq: both are an invalid token.
         if access_token is not None and not isinstance(access_token, str):
-            raise ValidationError(request.env._("The access token is invalid."))
+            raise ValidationError(request.env._("The access token is invalid.")) from None
         try:
             invoice_sudo = self._document_check_access('account.move', invoice_id, access_token)
         except MissingError:
             raise
         except AccessError:
-            raise ValidationError(request.env._("The access token is invalid."))
+            raise ValidationError(request.env._("The access token is invalid.")) from None
         link_amounts = request.session.get(PAYMENT_LINK_AMOUNTS_KEY) or {}
         allowed_amounts = [link_amounts[str(invoice_id)]] if str(invoice_id) in link_amounts else []
         kwargs['amount'] = invoice_sudo._get_portal_payment_amount(kwargs.get('amount'), allowed_amounts)
@@ -119,17 +118,21 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         ):
             pending_tx = invoice_sudo._get_portal_pending_transaction()
             if pending_tx:
-                return request.render('customer_portal.portal_payment_in_progress', {
-                    'invoice': invoice_sudo,
-                    'pending_tx': pending_tx,
-                    'message': invoice_sudo._get_portal_payment_in_progress_message(pending_tx),
-                })
+                return request.render(
+                    'customer_portal.portal_payment_in_progress',
+                    {
+                        'invoice': invoice_sudo,
+                        'pending_tx': pending_tx,
+                        'message': invoice_sudo._get_portal_payment_in_progress_message(pending_tx),
+                    },
+                )
             capped_amount, notice = invoice_sudo._get_portal_payment_link_amount(link_amount)
             if notice:
                 # The token of the link signs its amount: the amount due gets a token of its own.
                 amount = link_amount = capped_amount
                 access_token = payment_utils.generate_access_token(
-                    invoice_sudo.partner_id.id, link_amount, invoice_sudo.currency_id.id)
+                    invoice_sudo.partner_id.id, link_amount, invoice_sudo.currency_id.id
+                )
                 kwargs['portal_payment_link_notice'] = notice
             if link_amount:
                 link_amounts = dict(request.session.get(PAYMENT_LINK_AMOUNTS_KEY) or {})
@@ -157,63 +160,42 @@ class CustomerPortalPaymentPortal(PaymentPortal):
             raise UserError(request.env._("The invoices must be paid in %s.", currency.name))
         total = invoices._get_portal_bulk_payment_amount()
         if currency.compare_amounts(invoices._parse_portal_payment_amount(amount), total) != 0:
-            raise UserError(request.env._(
-                "The amount to pay is %(amount)s. Reload the page and try again.",
-                amount=currency.format(total),
-            ))
+            raise UserError(
+                request.env._(
+                    "The amount to pay is %(amount)s. Reload the page and try again.",
+                    amount=currency.format(total),
+                )
+            )
         self._validate_transaction_kwargs(kwargs)
         reference = invoices._get_portal_batch_payment_reference() if len(invoices) > 1 else None
         return self._process_transaction(
-            request.env.user.partner_id.id, currency.id, invoices.ids, reference, amount=total, **kwargs,
+            request.env.user.partner_id.id,
+            currency.id,
+            invoices.ids,
+            reference,
+            amount=total,
+            **kwargs,
         )
 
 
 class CustomerPortalInvoicePayment(PortalAccount):
-
     def _prepare_my_invoices_values(self, *args, **kwargs):
-        # EXTENDS account: with bulk payments (P10), mark the invoices of the list the customer
-        # may select for "Pay selected"; say why an invoice has no Pay Now when a payment of it is
-        # in progress (P4).
+        # EXTENDS account: with bulk payments (P10), the column where the customer selects the
+        # invoices to "Pay selected"; each row says whether it may be selected, and why it has no
+        # Pay Now when a payment of it is in progress (P4): account.move._get_invoice_portal_extra_values.
         values = super()._prepare_my_invoices_values(*args, **kwargs)
-        bulk_payment = request.env.user.company_id.portal_bulk_payment
-        get_invoices = values['invoices']
-
-        def get_invoices_with_payable(pager_offset):
-            invoices_data = get_invoices(pager_offset)
-            if not isinstance(invoices_data, list):
-                return invoices_data
-            invoices = request.env['account.move'].browse(d['invoice'].id for d in invoices_data).sudo()
-            pending = invoices._get_portal_pending_transactions()
-            commercial_partner = request.env.user.partner_id.commercial_partner_id
-            for invoice_data in invoices_data:
-                invoice = invoice_data['invoice']
-                pending_tx = pending.get(invoice.id)
-                invoice_data['portal_payment_in_progress'] = pending_tx and invoice.sudo()._get_portal_payment_in_progress_message(pending_tx)
-                if not bulk_payment:
-                    continue
-                invoice_data['portal_bulk_payable'] = (
-                    invoice.move_type == 'out_invoice'
-                    and invoice.state == 'posted'
-                    and invoice.payment_state in ('not_paid', 'partial')
-                    and invoice.commercial_partner_id == commercial_partner
-                    and not invoice.currency_id.is_zero(invoice.amount_residual)
-                    and invoice.id not in pending
-                )
-            return invoices_data
-
-        values.update({
-            'invoices': get_invoices_with_payable,
-            'portal_bulk_payment': bool(bulk_payment),
-        })
+        values['portal_bulk_payment'] = bool(request.env.user.company_id.portal_bulk_payment)
         return values
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         # EXTENDS account_payment: the payment in progress (P4) and the partial amount (C2).
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        values.update({
-            'portal_pending_tx': invoice._get_portal_pending_transaction(),
-            'portal_allow_partial_payment': invoice.allow_partial_payment and invoice._has_to_be_paid(),
-        })
+        values.update(
+            {
+                'portal_pending_tx': invoice._get_portal_pending_transaction(),
+                'portal_allow_partial_payment': invoice.allow_partial_payment and invoice._has_to_be_paid(),
+            }
+        )
         if values['portal_allow_partial_payment']:
             values.update(self._get_portal_partial_amount_values(invoice, values.get('amount_due')))
         return values
@@ -239,7 +221,7 @@ class CustomerPortalInvoicePayment(PortalAccount):
 
     @route()
     def portal_my_overdue_invoices(self, access_token=None, **kw):
-        # EXTENDS account_payment: with bulk payments, "Pay Now" pays every outstanding invoice.
+        # EXTENDS account_payment: with bulk payments, "Pay Now" pays every unpaid invoice.
         if not request.env.user._is_public() and request.env.user.company_id.portal_bulk_payment:
             return request.redirect('/my/invoices/pay')
         return super().portal_my_overdue_invoices(access_token=access_token, **kw)
@@ -247,7 +229,7 @@ class CustomerPortalInvoicePayment(PortalAccount):
     @route('/my/invoices/pay', type='http', auth='user', methods=['GET'], website=True, sitemap=False)
     def portal_bulk_payment(self, invoice_ids=None, **kw):
         """Pay the chosen invoices (``invoice_ids``, comma separated) or, without them, every
-        outstanding invoice of the customer company, in one payment (P10, C3)."""
+        unpaid invoice of the customer company, in one payment (P10, C3)."""
         user = request.env.user
         if not user.company_id.portal_bulk_payment:
             raise request.not_found()
@@ -257,17 +239,20 @@ class CustomerPortalInvoicePayment(PortalAccount):
             if invoice_ids:
                 invoices = _get_bulk_payment_invoices(invoice_ids)
             else:
-                invoices, values['portal_invoices_in_progress'] = \
-                    request.env['account.move']._get_portal_outstanding_invoices_split(user.partner_id)
+                invoices, values['portal_invoices_in_progress'] = request.env[
+                    'account.move'
+                ]._get_portal_payable_invoices_split(user.partner_id)
                 if invoices:
                     invoices._check_portal_payable_by(user.partner_id)
         except UserError as error:
             values['error_message'] = error.args[0]
             return request.render('customer_portal.portal_bulk_payment', values, status=400 if invoice_ids else 200)
         if not invoices:
-            values['error_message'] = request.env._(
-                "Every invoice you owe has a payment in progress.") if values.get('portal_invoices_in_progress') \
+            values['error_message'] = (
+                request.env._("Every invoice you owe has a payment in progress.")
+                if values.get('portal_invoices_in_progress')
                 else request.env._("You have no invoice to pay.")
+            )
             return request.render('customer_portal.portal_bulk_payment', values)
         values.update(self._bulk_payment_get_page_view_values(invoices, **kw))
         return request.render('customer_portal.portal_bulk_payment', values)
@@ -287,11 +272,13 @@ class CustomerPortalInvoicePayment(PortalAccount):
                 'transaction_route': '/my/invoices/pay/transaction',
             },
         )
-        values.update({
-            'invoices': invoices,
-            'amount': total,
-            'currency': currency,
-            'portal_invoice_ids': ','.join(str(invoice_id) for invoice_id in invoices.ids),
-            'payment_date': fields.Date.context_today(request.env.user),
-        })
+        values.update(
+            {
+                'invoices': invoices,
+                'amount': total,
+                'currency': currency,
+                'portal_invoice_ids': ','.join(str(invoice_id) for invoice_id in invoices.ids),
+                'payment_date': fields.Date.context_today(request.env.user),
+            }
+        )
         return values

@@ -18,6 +18,8 @@ PORTAL_DRAFT_TX_BLOCK_MINUTES = 15
 PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS = 5
 # Payment states of an invoice whose "Allow Partial Payment" no longer changes.
 PORTAL_PAID_STATES = ('paid', 'in_payment', 'reversed')
+# Payment states of an invoice with an amount left to pay ("unpaid" in the portal's code).
+PORTAL_UNPAID_STATES = ('not_paid', 'partial')
 # Operations of the payments a customer starts; refunds and validations pay no invoice.
 PORTAL_PAYMENT_OPERATIONS = ('online_redirect', 'online_direct', 'online_token', 'offline')
 # A plain decimal amount: no sign, exponent, NaN or infinity ("1e9", "-1", "nan" are tampering).
@@ -38,7 +40,7 @@ class AccountMove(models.Model):
         compute='_compute_portal_transaction_in_progress_ids',
         groups='account.group_account_invoice',
         help="Online payments of this invoice that are pending or authorized: the customer cannot pay it "
-             "online again until they are confirmed, cancelled or fail.",
+        "online again until they are confirmed, cancelled or fail.",
     )
 
     @api.depends('transaction_ids.state')
@@ -72,7 +74,8 @@ class AccountMove(models.Model):
             if not invoice.id or not invoice.company_id.portal_prevent_duplicate_payment:
                 continue
             txs = [
-                tx for tx in invoice.transaction_ids
+                tx
+                for tx in invoice.transaction_ids
                 if tx.operation in PORTAL_PAYMENT_OPERATIONS
                 and not tx.source_transaction_id
                 and (tx.state in PORTAL_PENDING_TX_STATES or (tx.state == 'draft' and tx.create_date >= draft_limit))
@@ -86,11 +89,16 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self._get_portal_pending_transactions().get(self.id, self.env['payment.transaction'].sudo())
 
-    def _get_portal_payment_in_progress_message(self, tx):
+    def _get_portal_payment_in_progress_message(self, tx=None):
         """The one sentence every refusal, page and list shows for the payment ``tx`` in progress
         on this invoice (P4): its reference, when it started and when paying is possible again,
-        in the timezone of the reader."""
+        in the timezone of the reader. Without ``tx``, the invoice's payment in progress, if any
+        ('' when there is none)."""
         self.ensure_one()
+        if tx is None:
+            tx = self._get_portal_pending_transaction()
+        if not tx:
+            return ''
         tz = self.env.user.tz or False  # the reader's, as every date of the portal pages
         values = {
             'reference': tx.reference,
@@ -102,7 +110,8 @@ class AccountMove(models.Model):
             return self.env._(
                 "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
                 "If it was abandoned, you can pay again after %(time)s.",
-                **values, time=format_time(self.env, until, tz=tz, time_format='short'),
+                **values,
+                time=format_time(self.env, until, tz=tz, time_format='short'),
             )
         return self.env._(
             "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
@@ -132,13 +141,21 @@ class AccountMove(models.Model):
         ids = tuple(sorted(invoices.ids))
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL(
-                    "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT", ids,
-                ), log_exceptions=False)
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
+                        ids,
+                    ),
+                    log_exceptions=False,
+                )
                 # A real update, not only a lock: this is what conflicts under REPEATABLE READ.
-                self.env.cr.execute(SQL(
-                    "UPDATE account_move SET write_date = write_date WHERE id IN %s", ids,
-                ), log_exceptions=False)
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE account_move SET write_date = write_date WHERE id IN %s",
+                        ids,
+                    ),
+                    log_exceptions=False,
+                )
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
             raise UserError(invoices._get_portal_concurrent_payment_message()) from None
         # Read the transactions of the locked rows again, not what the cache held before the lock.
@@ -164,9 +181,13 @@ class AccountMove(models.Model):
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 cr.execute(SQL("SET LOCAL lock_timeout = %s", f'{PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS}s'))
                 try:
-                    cr.execute(SQL(
-                        "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR SHARE", ids,
-                    ), log_exceptions=False)
+                    cr.execute(
+                        SQL(
+                            "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR SHARE",
+                            ids,
+                        ),
+                        log_exceptions=False,
+                    )
                 except pg_errors.LockNotAvailable:
                     cr.rollback()
                 else:
@@ -198,6 +219,70 @@ class AccountMove(models.Model):
         return error
 
     # ------------------------------------------------------------
+    # Portal rules: unpaid, past due, payable (C2, P10)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_portal_unpaid_domain(self):
+        """Invoices with an amount left to pay ("Outstanding" for the customer): not paid, or
+        paid in part."""
+        return [('payment_state', 'in', PORTAL_UNPAID_STATES)]
+
+    @api.model
+    def _get_portal_past_due_domain(self):
+        """Unpaid invoices whose due date has passed ("Past Due", the "Overdue" badge)."""
+        return self._get_portal_unpaid_domain() + [('invoice_date_due', '<', fields.Date.today())]
+
+    def _is_portal_past_due(self):
+        """Whether this invoice is past due (``_get_portal_past_due_domain``)."""
+        self.ensure_one()
+        return bool(self.filtered_domain(self._get_portal_past_due_domain()))
+
+    @api.model
+    def _get_portal_partner_invoices_domain(self, partner):
+        """Posted customer invoices of ``partner``'s company (its commercial partner)."""
+        return [
+            ('move_type', '=', 'out_invoice'),
+            ('state', '=', 'posted'),
+            ('commercial_partner_id', '=', partner.commercial_partner_id.id),
+        ]
+
+    @api.model
+    def _get_portal_payable_domain(self, partner):
+        """The invoices ``partner`` may pay from the portal, as a search domain (the rule is
+        ``_get_portal_payable_error``)."""
+        return self._get_portal_partner_invoices_domain(partner) + self._get_portal_unpaid_domain()
+
+    def _get_portal_payable_error(self, partner):
+        """Why ``partner`` may not pay this invoice from the portal, or '' when they may: a
+        posted customer invoice of their company with an amount left to pay. A payment in
+        progress (P4) is the other rule, ``_get_portal_pending_transaction``."""
+        self.ensure_one()
+        if not self.filtered_domain(self._get_portal_partner_invoices_domain(partner)):
+            return self.env._("You cannot pay one of the selected invoices.")
+        if not self.filtered_domain(self._get_portal_unpaid_domain()) or self.currency_id.is_zero(self.amount_residual):
+            return self.env._("Invoice %(name)s has nothing left to pay.", name=self.name)
+        return ''
+
+    def _is_portal_payable_by(self, partner):
+        """Whether ``partner`` may pay this invoice from the portal (``_get_portal_payable_error``)."""
+        return not self._get_portal_payable_error(partner)
+
+    def _get_invoice_portal_extra_values(self, custom_amount=None):
+        # EXTENDS account: what a row of /my/invoices shows beside stock's: why the invoice has no
+        # Pay Now when a payment of it is in progress (P4) and, with bulk payments (P10), whether
+        # the customer may select it for "Pay selected". Read through the prefetched transactions,
+        # so that a page of invoices costs the same few queries as one.
+        values = super()._get_invoice_portal_extra_values(custom_amount=custom_amount)
+        invoice_sudo = self.sudo()  # the transactions of the invoice, which portal users cannot read
+        message = invoice_sudo._get_portal_payment_in_progress_message()
+        values['portal_payment_in_progress'] = message
+        user = self.env.user
+        if user.company_id.portal_bulk_payment:
+            values['portal_bulk_payable'] = not message and self._is_portal_payable_by(user.partner_id)
+        return values
+
+    # ------------------------------------------------------------
     # Credit notes (P13, C6)
     # ------------------------------------------------------------
 
@@ -206,6 +291,25 @@ class AccountMove(models.Model):
         invoice it credits or the document it comes from."""
         self.ensure_one()
         return self.ref or self.reversed_entry_id.name or self.invoice_origin or ''
+
+    def _get_portal_credit_note_allocations(self):
+        """What this credit note was used for: the invoices it was applied to and the refunds
+        paid out of it, each with the amount (credit note currency) and the date.
+
+        :return: (applied, refunds), lists of {'move', 'amount', 'date'} (refunds with 'payment' too)
+        """
+        self.ensure_one()
+        applied, refunds = [], []
+        partials, _exchange_moves = self._get_reconciled_invoices_partials()
+        for partial, amount, counterpart_line in partials:
+            move = counterpart_line.move_id
+            allocation = {'move': move, 'amount': amount, 'date': partial.max_date}
+            if move.is_sale_document(include_receipts=True):
+                applied.append(allocation)
+            else:
+                allocation['payment'] = move.origin_payment_id
+                refunds.append(allocation)
+        return applied, refunds
 
     # ------------------------------------------------------------
     # Amounts (C2, C3)
@@ -218,8 +322,12 @@ class AccountMove(models.Model):
         if isinstance(amount, str) and AMOUNT_RE.match(amount.strip()):
             amount = float(amount.strip())
         # why: above 1e15 (JSON 1e308) float_round() overflows and the routes answered 500.
-        if (isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount)
-                or abs(amount) >= 1e15):
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, (int, float))
+            or not math.isfinite(amount)
+            or abs(amount) >= 1e15
+        ):
             raise UserError(self.env._("The amount to pay is not valid."))
         return float(amount)
 
@@ -238,25 +346,35 @@ class AccountMove(models.Model):
             raise UserError(self.env._("There is nothing left to pay on this invoice."))
         if currency.compare_amounts(amount, residual) > 0:
             # Whatever asked for it (a payment link made before a partial payment included).
-            raise UserError(self.env._(
-                "%(amount)s is more than the %(residual)s still due on %(invoice)s: you cannot pay more than is due.",
-                amount=currency.format(amount), residual=currency.format(residual), invoice=self.name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(amount)s is more than the %(residual)s still due on %(invoice)s: "
+                    "you cannot pay more than is due.",
+                    amount=currency.format(amount),
+                    residual=currency.format(residual),
+                    invoice=self.name,
+                )
+            )
         next_payment = self._get_invoice_next_payment_values()
-        accepted = [residual, next_payment.get('amount_due'), next_payment.get('next_amount_to_pay'),
-                    *allowed_amounts]
-        if any(accepted_amount and currency.compare_amounts(amount, accepted_amount) == 0
-               for accepted_amount in accepted):
+        accepted = [residual, next_payment.get('amount_due'), next_payment.get('next_amount_to_pay'), *allowed_amounts]
+        if any(
+            accepted_amount and currency.compare_amounts(amount, accepted_amount) == 0 for accepted_amount in accepted
+        ):
             return amount
         if not self.allow_partial_payment:
-            raise UserError(self.env._(
-                "This invoice must be paid in full: %(amount)s.", amount=currency.format(residual),
-            ))
+            raise UserError(
+                self.env._(
+                    "This invoice must be paid in full: %(amount)s.",
+                    amount=currency.format(residual),
+                )
+            )
         if currency.compare_amounts(amount, 0) <= 0 or currency.compare_amounts(amount, residual) > 0:
-            raise UserError(self.env._(
-                "The amount to pay must be more than 0 and at most %(amount)s.",
-                amount=currency.format(residual),
-            ))
+            raise UserError(
+                self.env._(
+                    "The amount to pay must be more than 0 and at most %(amount)s.",
+                    amount=currency.format(residual),
+                )
+            )
         return amount
 
     def _get_portal_payment_link_amount(self, link_amount):
@@ -266,13 +384,18 @@ class AccountMove(models.Model):
         self.ensure_one()
         currency = self.currency_id
         residual = self.amount_residual
-        if (not link_amount or currency.compare_amounts(residual, 0) <= 0
-                or currency.compare_amounts(link_amount, residual) <= 0):
+        if (
+            not link_amount
+            or currency.compare_amounts(residual, 0) <= 0
+            or currency.compare_amounts(link_amount, residual) <= 0
+        ):
             return link_amount, ''
         return residual, self.env._(
             "This payment link asks for %(amount)s, but only %(residual)s is still due on %(invoice)s: "
             "you will pay %(residual)s.",
-            amount=currency.format(link_amount), residual=currency.format(residual), invoice=self.name,
+            amount=currency.format(link_amount),
+            residual=currency.format(residual),
+            invoice=self.name,
         )
 
     # ------------------------------------------------------------
@@ -280,53 +403,37 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_portal_outstanding_invoices_domain(self, partner):
-        """Posted customer invoices of ``partner``'s company that still have an amount due."""
-        return [
-            ('move_type', '=', 'out_invoice'),
-            ('state', '=', 'posted'),
-            ('payment_state', 'in', ('not_paid', 'partial')),
-            ('commercial_partner_id', '=', partner.commercial_partner_id.id),
-        ]
-
-    @api.model
-    def _get_portal_outstanding_invoices(self, partner):
-        """The invoices ``partner`` can pay now (sudo): outstanding, none with a payment in progress."""
-        return self._get_portal_outstanding_invoices_split(partner)[0]
-
-    @api.model
-    def _get_portal_outstanding_invoices_split(self, partner):
-        """The outstanding invoices of ``partner``'s company (sudo), split into those that can be
-        paid now and those left out because a payment of them is in progress (P4).
+    def _get_portal_payable_invoices_split(self, partner):
+        """The invoices ``partner`` may pay (sudo, ``_is_portal_payable_by``), oldest due first,
+        split into those that can be paid now and those left out because a payment of them is
+        in progress (P4).
 
         :return: (payable invoices, list of (invoice, message saying which payment and since when))
         """
-        invoices = self.sudo().search(self._get_portal_outstanding_invoices_domain(partner), order='invoice_date_due, id')
-        invoices = invoices.filtered(lambda inv: not inv.currency_id.is_zero(inv.amount_residual))
+        invoices = self.sudo().search(self._get_portal_payable_domain(partner), order='invoice_date_due, id')
+        invoices = invoices.filtered(lambda inv: inv._is_portal_payable_by(partner))
         pending = invoices._get_portal_pending_transactions()
         in_progress = [
             (invoice, invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
-            for invoice in invoices if invoice.id in pending
+            for invoice in invoices
+            if invoice.id in pending
         ]
         return invoices.filtered(lambda inv: inv.id not in pending), in_progress
 
     def _check_portal_payable_by(self, partner):
-        """Refuse the whole set unless ``partner`` may pay all of it in one payment: invoices of
-        their company, posted with an amount due, one currency and one company."""
-        commercial_partner = partner.commercial_partner_id
+        """Refuse the whole set unless ``partner`` may pay all of it in one payment: each invoice
+        payable by them (``_is_portal_payable_by``), one currency, one company, none with a
+        payment in progress (P4)."""
         if not self:
             raise UserError(self.env._("Select at least one invoice to pay."))
         for invoice in self:
-            if (
-                invoice.commercial_partner_id != commercial_partner
-                or invoice.move_type != 'out_invoice'
-                or invoice.state != 'posted'
-            ):
-                raise UserError(self.env._("You cannot pay one of the selected invoices."))
-            if invoice.payment_state not in ('not_paid', 'partial') or invoice.currency_id.is_zero(invoice.amount_residual):
-                raise UserError(self.env._("Invoice %(name)s has nothing left to pay.", name=invoice.name))
+            error = invoice._get_portal_payable_error(partner)
+            if error:
+                raise UserError(error)
         if len(self.currency_id) > 1:
-            raise UserError(self.env._("Invoices in different currencies cannot be paid together. Select invoices of one currency."))
+            raise UserError(
+                self.env._("Invoices in different currencies cannot be paid together. Select invoices of one currency.")
+            )
         if len(self.company_id) > 1:
             raise UserError(self.env._("Invoices of different companies cannot be paid together."))
         self._check_portal_no_payment_in_progress()
