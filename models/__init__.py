@@ -6,6 +6,7 @@ from . import customer_portal_demo
 from . import ir_http
 from . import payment_method
 from . import payment_transaction
+from . import portal_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_partner

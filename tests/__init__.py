@@ -18,3 +18,4 @@ from . import test_portal_hostile_input
 from . import test_accessibility
 from . import test_portal_security
 from . import test_demo_data
+from . import test_portal_token_race
