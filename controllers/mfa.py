@@ -4,7 +4,9 @@ from werkzeug.urls import url_encode
 from odoo import _, http
 from odoo.exceptions import AccessDenied, UserError
 from odoo.http import request
-from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_COOKIE, Home as TotpHome
+
+from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_COOKIE
+from odoo.addons.auth_totp.controllers.home import Home as TotpHome
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.res_users import MFA_ENROLL_URL, MFA_TYPE_ENROLL
@@ -20,7 +22,6 @@ SECURITY_HEADERS = {
 
 
 class CustomerPortalMfaHome(TotpHome):
-
     def _portal_mfa_pre_user(self):
         """The user who gave their password but not yet the second factor, if any."""
         if request.session.uid or not request.session.pre_uid:
@@ -52,8 +53,11 @@ class CustomerPortalMfaHome(TotpHome):
         if trusted:
             key, lifetime = trusted
             response.set_cookie(
-                key=TRUSTED_DEVICE_COOKIE, value=key, max_age=int(lifetime.total_seconds()),
-                httponly=True, samesite='Lax',
+                key=TRUSTED_DEVICE_COOKIE,
+                value=key,
+                max_age=int(lifetime.total_seconds()),
+                httponly=True,
+                samesite='Lax',
             )
         return response
 
@@ -98,15 +102,25 @@ class CustomerPortalMfaHome(TotpHome):
 
     def _portal_mfa_render_totp_form(self, user, error, redirect):
         request.session.touch()
-        return request.render('auth_totp.auth_totp_form', {
-            'user': user,
-            'error': error,
-            'redirect': redirect,
-            **self._portal_mfa_totp_form_values(user),
-        })
+        return request.render(
+            'auth_totp.auth_totp_form',
+            {
+                'user': user,
+                'error': error,
+                'redirect': redirect,
+                **self._portal_mfa_totp_form_values(user),
+            },
+        )
 
-    @http.route(MFA_ENROLL_URL, type='http', auth='public', methods=['GET', 'POST'], sitemap=False,
-                website=True, multilang=False)
+    @http.route(
+        MFA_ENROLL_URL,
+        type='http',
+        auth='public',
+        methods=['GET', 'POST'],
+        sitemap=False,
+        website=True,
+        multilang=False,
+    )
     def portal_mfa_enroll(self, redirect=None, **kwargs):
         """M1: a portal user whose company enforces MFA sets up an authenticator app right after
         the password; the session is signed in only once a code proves it."""
@@ -127,35 +141,46 @@ class CustomerPortalMfaHome(TotpHome):
             try:
                 codes = user._portal_mfa_enroll(secret, kwargs.get('totp_token'))
             except AccessDenied as e:
-                error = str(e) if e.args != AccessDenied().args else _(
-                    "Verification failed, please double-check the 6-digit code.")
+                error = (
+                    str(e)
+                    if e.args != AccessDenied().args
+                    else _("Verification failed, please double-check the 6-digit code.")
+                )
             else:
                 request.session.pop(ENROLL_SESSION_KEY, None)
                 self._portal_mfa_finalize()
-                return request.render('customer_portal.portal_mfa_enrolled', {
-                    'backup_codes': codes,
-                    'continue_url': self._login_redirect(request.session.uid, redirect=redirect),
-                }, headers=SECURITY_HEADERS)
+                return request.render(
+                    'customer_portal.portal_mfa_enrolled',
+                    {
+                        'backup_codes': codes,
+                        'continue_url': self._login_redirect(request.session.uid, redirect=redirect),
+                    },
+                    headers=SECURITY_HEADERS,
+                )
         if not secret:
             secret = totp.generate_secret()
             request.session[ENROLL_SESSION_KEY] = {'uid': user.id, 'secret': secret}
         user_sudo = user.sudo()
         uri = totp.provisioning_uri(secret, user_sudo.login, user_sudo.company_id.name or '')
         request.session.touch()
-        return request.render('customer_portal.portal_mfa_enroll', {
-            'user': user,
-            'company': user_sudo.company_id,
-            'qrcode': qr.qr_data_uri(uri),
-            'secret': totp.format_secret(secret),
-            'error': error,
-            'redirect': redirect,
-        }, headers=SECURITY_HEADERS)
+        return request.render(
+            'customer_portal.portal_mfa_enroll',
+            {
+                'user': user,
+                'company': user_sudo.company_id,
+                'qrcode': qr.qr_data_uri(uri),
+                'secret': totp.format_secret(secret),
+                'error': error,
+                'redirect': redirect,
+            },
+            headers=SECURITY_HEADERS,
+        )
 
 
 class CustomerPortalMfa(CustomerPortal):
-
-    @http.route('/my/security/backup_codes', type='http', auth='user', methods=['GET', 'POST'],
-                website=True, sitemap=False)
+    @http.route(
+        '/my/security/backup_codes', type='http', auth='user', methods=['GET', 'POST'], website=True, sitemap=False
+    )
     def portal_mfa_backup_codes(self, password=None, **kwargs):
         """M2: new backup codes, after the password is entered again; the old ones stop working."""
         user = request.env.user

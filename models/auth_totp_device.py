@@ -1,7 +1,8 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 from odoo import models
-from odoo.addons.base.models.res_users import INDEX_SIZE
 from odoo.tools import SQL
+
+from odoo.addons.base.models.res_users import INDEX_SIZE
 
 
 class AuthTotpDevice(models.Model):
@@ -18,9 +19,14 @@ class AuthTotpDevice(models.Model):
         if lifetime is None:
             return False
         # The device that matched is the one of this user with the key's index.
-        self.env.cr.execute(SQL(
-            "SELECT 1 FROM auth_totp_device WHERE user_id = %s AND scope = %s AND index = %s "
-            "AND create_date >= (now() AT TIME ZONE 'utc') - %s",
-            uid, scope, key[:INDEX_SIZE], lifetime,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM auth_totp_device WHERE user_id = %s AND scope = %s AND index = %s "
+                "AND create_date >= (now() AT TIME ZONE 'utc') - %s",
+                uid,
+                scope,
+                key[:INDEX_SIZE],
+                lifetime,
+            )
+        )
         return bool(self.env.cr.fetchone())

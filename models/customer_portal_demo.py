@@ -18,6 +18,7 @@ DEMO_LOGOS = {'northwind': ('NT', '#0f766e'), 'bluebird': ('BB', '#2563eb'), 'ha
 class CustomerPortalDemo(models.AbstractModel):
     """Demo documents of the demo customers, dated from the day the demo is installed so that an
     overdue invoice is overdue and a recent payment is recent, whatever the day."""
+
     _name = 'customer_portal.demo'
     _description = "Customer Portal Demo Data"
 
@@ -25,13 +26,15 @@ class CustomerPortalDemo(models.AbstractModel):
     def _generate(self):
         company = self.env.ref('base.main_company')
         self = self.with_company(company).with_context(
-            tracking_disable=True, mail_notrack=True, mail_create_nolog=True, no_reset_password=True)
+            tracking_disable=True, mail_notrack=True, mail_create_nolog=True, no_reset_password=True
+        )
         if not self.env['account.journal'].search_count(
-                [('company_id', '=', company.id), ('type', '=', 'sale')], limit=1):
+            [('company_id', '=', company.id), ('type', '=', 'sale')], limit=1
+        ):
             _logger.info("customer_portal demo: the main company has no chart of accounts, no documents made")
             return
         customers = [self.env.ref(f'customer_portal.partner_{key}') for key in DEMO_CUSTOMERS]
-        for key, customer in zip(DEMO_CUSTOMERS, customers):
+        for key, customer in zip(DEMO_CUSTOMERS, customers, strict=True):
             if not customer.image_1920:
                 customer.image_1920 = self._company_logo(*DEMO_LOGOS[key])
         # demo data is loaded again when the addon is updated: make its documents once
@@ -57,24 +60,23 @@ class CustomerPortalDemo(models.AbstractModel):
         qty = index + 1
 
         # invoices in every state
-        self._invoice(customer, 2, 30, [(consulting, 6 * qty)], post=False)                     # draft
-        self._invoice(customer, 5, 30, [(desk, qty)])                                           # not due yet
-        not_due = self._invoice(customer, 12, 30, [(consulting, 10 + qty)])                     # not due yet
-        self._invoice(customer, 75, 30, [(desk, 2), (consulting, 4)])                           # overdue 45 days
-        self._invoice(customer, 130, 30, [(support, 1)])                                        # overdue 100 days
-        partial = self._invoice(customer, 50, 30, [(desk, 3)])                                  # partially paid
+        self._invoice(customer, 2, 30, [(consulting, 6 * qty)], post=False)  # draft
+        self._invoice(customer, 5, 30, [(desk, qty)])  # not due yet
+        not_due = self._invoice(customer, 12, 30, [(consulting, 10 + qty)])  # not due yet
+        self._invoice(customer, 75, 30, [(desk, 2), (consulting, 4)])  # overdue 45 days
+        self._invoice(customer, 130, 30, [(support, 1)])  # overdue 100 days
+        partial = self._invoice(customer, 50, 30, [(desk, 3)])  # partially paid
         self._pay(partial, partial.amount_total * 0.4, 20)
-        partial.allow_partial_payment = True                                                    # pays in parts
-        paid_offline = self._invoice(customer, 90, 30, [(consulting, 20)])                      # paid by bank
+        partial.allow_partial_payment = True  # pays in parts
+        paid_offline = self._invoice(customer, 90, 30, [(consulting, 20)])  # paid by bank
         self._pay(paid_offline, paid_offline.amount_total, 70)
-        paid_online = self._invoice(customer, 40, 30, [(support, 1), (consulting, 2)])         # paid online
+        paid_online = self._invoice(customer, 40, 30, [(support, 1), (consulting, 2)])  # paid online
         self._pay_online(paid_online, 'done', 35)
-        self._invoice(customer, 20, 30, [(desk, 1)]).button_cancel()                            # cancelled
+        self._invoice(customer, 20, 30, [(desk, 1)]).button_cancel()  # cancelled
 
         # a credit note applied to an invoice, the rest of which was paid
         returned = self._invoice(customer, 100, 30, [(desk, 4)])
-        credit_note = self._invoice(customer, 95, 0, [(desk, 1)], move_type='out_refund',
-                                    reversed_entry=returned)
+        credit_note = self._invoice(customer, 95, 0, [(desk, 1)], move_type='out_refund', reversed_entry=returned)
         self._reconcile(returned + credit_note)
         self._pay(returned, returned.amount_residual, 80)
 
@@ -129,15 +131,21 @@ class CustomerPortalDemo(models.AbstractModel):
         in the background, by its "Send invoices automatically" job (``account.move.send``), which
         generates and attaches each legal PDF and marks the invoice sent, so that neither the
         portal nor the PDF reads PROFORMA. By download (the customers' sending method) rather than
-        email: no mail leaves a demo database. In the background because the PDF needs the server running (wkhtmltopdf loads
-        its styles from it), which it is not while the demo data is installed."""
-        moves = self.env['account.move'].search([
-            ('partner_id', 'child_of', customers.ids),
-            ('move_type', 'in', ('out_invoice', 'out_refund')),
-            ('state', '=', 'posted'),
-            ('is_move_sent', '=', False),
-            ('sending_data', '=', False),
-        ]).filtered(lambda move: not move.invoice_pdf_report_id)
+        email: no mail leaves a demo database. In the background because the PDF needs the server
+        running (wkhtmltopdf loads its styles from it), which it is not while the demo data is installed."""
+        moves = (
+            self.env['account.move']
+            .search(
+                [
+                    ('partner_id', 'child_of', customers.ids),
+                    ('move_type', 'in', ('out_invoice', 'out_refund')),
+                    ('state', '=', 'posted'),
+                    ('is_move_sent', '=', False),
+                    ('sending_data', '=', False),
+                ]
+            )
+            .filtered(lambda move: not move.invoice_pdf_report_id)
+        )
         if not moves:
             return
         # One PDF per wkhtmltopdf run (stock's batch size is 80): Debian's wkhtmltopdf (unpatched Qt)
@@ -172,37 +180,49 @@ class CustomerPortalDemo(models.AbstractModel):
     def _days_ago(self, days_ago):
         return fields.Date.context_today(self) - timedelta(days=days_ago)
 
-    def _invoice(self, partner, days_ago, due_days, lines, move_type='out_invoice', post=True,
-                 currency=None, reversed_entry=None):
+    def _invoice(
+        self, partner, days_ago, due_days, lines, move_type='out_invoice', post=True, currency=None, reversed_entry=None
+    ):
         invoice_date = self._days_ago(days_ago)
-        move = self.env['account.move'].create({
-            'move_type': move_type,
-            'partner_id': partner.id,
-            'invoice_date': invoice_date,
-            'invoice_date_due': invoice_date + timedelta(days=due_days),
-            'currency_id': (currency or self.env.company.currency_id).id,
-            'reversed_entry_id': reversed_entry and reversed_entry.id,
-            'invoice_line_ids': [
-                Command.create({'product_id': product.id, 'quantity': quantity}) for product, quantity in lines
-            ],
-        })
+        move = self.env['account.move'].create(
+            {
+                'move_type': move_type,
+                'partner_id': partner.id,
+                'invoice_date': invoice_date,
+                'invoice_date_due': invoice_date + timedelta(days=due_days),
+                'currency_id': (currency or self.env.company.currency_id).id,
+                'reversed_entry_id': reversed_entry and reversed_entry.id,
+                'invoice_line_ids': [
+                    Command.create({'product_id': product.id, 'quantity': quantity}) for product, quantity in lines
+                ],
+            }
+        )
         if post:
             move.action_post()
         return move
 
     def _bank_journal(self):
         return self.env['account.journal'].search(
-            [('company_id', '=', self.env.company.id), ('type', '=', 'bank')], limit=1)
+            [('company_id', '=', self.env.company.id), ('type', '=', 'bank')], limit=1
+        )
 
     def _pay(self, move, amount, days_ago):
         """An offline payment (bank) or, for a credit note, the refund paid back."""
-        return self.env['account.payment.register'].with_context(
-            active_model='account.move', active_ids=move.ids,
-        ).create({
-            'amount': move.currency_id.round(amount),
-            'payment_date': self._days_ago(days_ago),
-            'journal_id': self._bank_journal().id,
-        })._create_payments()
+        return (
+            self.env['account.payment.register']
+            .with_context(
+                active_model='account.move',
+                active_ids=move.ids,
+            )
+            .create(
+                {
+                    'amount': move.currency_id.round(amount),
+                    'payment_date': self._days_ago(days_ago),
+                    'journal_id': self._bank_journal().id,
+                }
+            )
+            ._create_payments()
+        )
 
     def _reconcile(self, moves):
         moves.line_ids.filtered(
@@ -216,17 +236,18 @@ class CustomerPortalDemo(models.AbstractModel):
         if not provider or provider.state == 'disabled' or not provider.journal_id:
             return None
         Transaction = self.env['payment.transaction']
-        tx = Transaction.create({
-            'provider_id': provider.id,
-            'payment_method_id': provider.payment_method_ids[:1].id,
-            'reference': Transaction._compute_reference(
-                provider.code, invoice_ids=[Command.set(invoice.ids)]),
-            'amount': amount or invoice.amount_residual,
-            'currency_id': invoice.currency_id.id,
-            'partner_id': invoice.partner_id.id,
-            'operation': 'online_direct',
-            'invoice_ids': [Command.set(invoice.ids)],
-        })
+        tx = Transaction.create(
+            {
+                'provider_id': provider.id,
+                'payment_method_id': provider.payment_method_ids[:1].id,
+                'reference': Transaction._compute_reference(provider.code, invoice_ids=[Command.set(invoice.ids)]),
+                'amount': amount or invoice.amount_residual,
+                'currency_id': invoice.currency_id.id,
+                'partner_id': invoice.partner_id.id,
+                'operation': 'online_direct',
+                'invoice_ids': [Command.set(invoice.ids)],
+            }
+        )
         if state == 'done':
             tx._set_done()
             tx._create_payment(date=self._days_ago(days_ago))
@@ -239,14 +260,17 @@ class CustomerPortalDemo(models.AbstractModel):
         return tx
 
     def _sale_order(self, partner, days_ago, lines):
-        return self.env['sale.order'].create({
-            'partner_id': partner.id,
-            'date_order': fields.Datetime.now() - timedelta(days=days_ago),
-            'validity_date': self._days_ago(days_ago - 30),
-            'order_line': [
-                Command.create({'product_id': product.id, 'product_uom_qty': quantity}) for product, quantity in lines
-            ],
-        })
+        return self.env['sale.order'].create(
+            {
+                'partner_id': partner.id,
+                'date_order': fields.Datetime.now() - timedelta(days=days_ago),
+                'validity_date': self._days_ago(days_ago - 30),
+                'order_line': [
+                    Command.create({'product_id': product.id, 'product_uom_qty': quantity})
+                    for product, quantity in lines
+                ],
+            }
+        )
 
     def _invoice_order(self, order, days_ago):
         invoices = order._create_invoices(final=True)
@@ -255,9 +279,14 @@ class CustomerPortalDemo(models.AbstractModel):
         return invoices
 
     def _down_payment(self, order, percentage, days_ago):
-        wizard = self.env['sale.advance.payment.inv'].with_context(
-            active_model='sale.order', active_ids=order.ids,
-        ).create({'advance_payment_method': 'percentage', 'amount': percentage})
+        wizard = (
+            self.env['sale.advance.payment.inv']
+            .with_context(
+                active_model='sale.order',
+                active_ids=order.ids,
+            )
+            .create({'advance_payment_method': 'percentage', 'amount': percentage})
+        )
         invoice = wizard._create_invoices(order)
         invoice.invoice_date = self._days_ago(days_ago)
         invoice.action_post()

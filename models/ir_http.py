@@ -13,7 +13,13 @@ from ..tools.tokens import TOKEN_PARAMS, is_well_formed_token
 # Customer pages whose routes are not website=True ones (sign-in, second factor, sign-up), on top
 # of every frontend (portal, public link, payment) route.
 CUSTOMER_PATH_PREFIXES = (
-    '/my', '/portal/', '/payment/', '/invoice/', '/web/login', '/web/signup', '/web/reset_password',
+    '/my',
+    '/portal/',
+    '/payment/',
+    '/invoice/',
+    '/web/login',
+    '/web/signup',
+    '/web/reset_password',
 )
 # Errors whose message is meant for the user; the message of any other one is replaced.
 USER_ERRORS = (UserError, AccessDenied, AccessError, HTTPException, SessionExpiredException)
@@ -84,7 +90,8 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _is_customer_request(cls):
         return bool(getattr(request, 'is_frontend', False)) or request.httprequest.path.startswith(
-            CUSTOMER_PATH_PREFIXES)
+            CUSTOMER_PATH_PREFIXES
+        )
 
     @classmethod
     def _set_customer_security_headers(cls, response):

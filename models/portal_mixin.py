@@ -16,9 +16,14 @@ class PortalMixin(models.AbstractModel):
         # nothing the business cares about. super() then finds the token and returns it.
         if not self.access_token:
             self.flush_recordset(['access_token'])
-            self.env.cr.execute(SQL(
-                "UPDATE %s SET access_token = %s WHERE id = %s AND access_token IS NULL",
-                SQL.identifier(self._table), str(uuid.uuid4()), self.id,
-            ), log_exceptions=False)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET access_token = %s WHERE id = %s AND access_token IS NULL",
+                    SQL.identifier(self._table),
+                    str(uuid.uuid4()),
+                    self.id,
+                ),
+                log_exceptions=False,
+            )
             self.invalidate_recordset(['access_token'])
         return super()._portal_ensure_token()

@@ -9,13 +9,49 @@ PORTAL_SLUG_MIN = 3
 PORTAL_SLUG_MAX = 63
 PORTAL_SLUG_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
 # Words that name Odoo routes or would mislead a customer about whose portal it is.
-RESERVED_PORTAL_SLUGS = frozenset({
-    'admin', 'administrator', 'api', 'app', 'apps', 'assets', 'auth', 'billing', 'customer',
-    'customers', 'dashboard', 'help', 'home', 'json', 'login', 'logout', 'mail', 'my', 'odoo',
-    'odoo-bin', 'pay', 'payment', 'payments', 'portal', 'public', 'root', 'security', 'shop',
-    'signup', 'static', 'support', 'system', 'test', 'web', 'website', 'websocket', 'www',
-    'xmlrpc', 'jsonrpc',
-})
+RESERVED_PORTAL_SLUGS = frozenset(
+    {
+        'admin',
+        'administrator',
+        'api',
+        'app',
+        'apps',
+        'assets',
+        'auth',
+        'billing',
+        'customer',
+        'customers',
+        'dashboard',
+        'help',
+        'home',
+        'json',
+        'login',
+        'logout',
+        'mail',
+        'my',
+        'odoo',
+        'odoo-bin',
+        'pay',
+        'payment',
+        'payments',
+        'portal',
+        'public',
+        'root',
+        'security',
+        'shop',
+        'signup',
+        'static',
+        'support',
+        'system',
+        'test',
+        'web',
+        'website',
+        'websocket',
+        'www',
+        'xmlrpc',
+        'jsonrpc',
+    }
+)
 
 
 class ResCompany(models.Model):
@@ -42,12 +78,15 @@ class ResCompany(models.Model):
     )
     portal_mfa_device_days = fields.Selection(
         [('0', "Never"), ('1', "1 day"), ('7', "7 days"), ('30', "30 days"), ('90', "90 days")],
-        string="Remember Trusted Devices", default='90', required=True,
+        string="Remember Trusted Devices",
+        default='90',
+        required=True,
         help="How long \"Don't ask again on this device\" spares a portal user the code, when MFA "
-             "is enforced. Never: the option is not offered and remembered devices are refused.",
+        "is enforced. Never: the option is not offered and remembered devices are refused.",
     )
     portal_prevent_duplicate_payment = fields.Boolean(
-        string="Prevent Duplicate Payments", default=True,
+        string="Prevent Duplicate Payments",
+        default=True,
         help="No new payment on an invoice while another payment of it is being processed.",
     )
     portal_bulk_payment = fields.Boolean(
@@ -84,10 +123,13 @@ class ResCompany(models.Model):
             )
             other = self.env.cr.fetchone()
             if other:
-                raise ValidationError(_(
-                    "The portal name “%(slug)s” is already used by %(company)s. Choose another one.",
-                    slug=company.portal_slug, company=other[0],
-                ))
+                raise ValidationError(
+                    _(
+                        "The portal name “%(slug)s” is already used by %(company)s. Choose another one.",
+                        slug=company.portal_slug,
+                        company=other[0],
+                    )
+                )
 
     @api.model
     def _get_portal_slug_error(self, slug):
@@ -97,7 +139,8 @@ class ResCompany(models.Model):
         if not PORTAL_SLUG_MIN <= len(slug) <= PORTAL_SLUG_MAX:
             return _(
                 "The portal name must have between %(min)s and %(max)s characters.",
-                min=PORTAL_SLUG_MIN, max=PORTAL_SLUG_MAX,
+                min=PORTAL_SLUG_MIN,
+                max=PORTAL_SLUG_MAX,
             )
         if not PORTAL_SLUG_RE.match(slug):
             return _(
@@ -130,7 +173,7 @@ class ResCompany(models.Model):
         while self.search_count([('portal_slug', '=', candidate), ('id', '!=', self.id)], limit=1):
             counter += 1
             suffix = f"-{counter}"
-            candidate = base[:PORTAL_SLUG_MAX - len(suffix)].rstrip('-') + suffix
+            candidate = base[: PORTAL_SLUG_MAX - len(suffix)].rstrip('-') + suffix
         return candidate
 
     @api.model

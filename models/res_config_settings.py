@@ -11,7 +11,8 @@ class ResConfigSettings(models.TransientModel):
     portal_enforce_mfa = fields.Boolean(related='company_id.portal_enforce_mfa', readonly=False)
     portal_mfa_device_days = fields.Selection(related='company_id.portal_mfa_device_days', readonly=False)
     portal_prevent_duplicate_payment = fields.Boolean(
-        related='company_id.portal_prevent_duplicate_payment', readonly=False)
+        related='company_id.portal_prevent_duplicate_payment', readonly=False
+    )
     portal_bulk_payment = fields.Boolean(related='company_id.portal_bulk_payment', readonly=False)
     portal_display_credit_notes = fields.Boolean(related='company_id.portal_display_credit_notes', readonly=False)
 

@@ -22,11 +22,15 @@ class TestPortalTokenRace(BaseCase):
             if not env.company.chart_template:
                 env['account.chart.template'].try_loading('generic_coa', env.company, install_demo=False)
             partner = env['res.partner'].create({'name': 'Token Race Customer'})
-            invoice = env['account.move'].create({
-                'move_type': 'out_invoice',
-                'partner_id': partner.id,
-                'invoice_line_ids': [Command.create({'name': 'Line', 'quantity': 1, 'price_unit': 10.0, 'tax_ids': []})],
-            })
+            invoice = env['account.move'].create(
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': partner.id,
+                    'invoice_line_ids': [
+                        Command.create({'name': 'Line', 'quantity': 1, 'price_unit': 10.0, 'tax_ids': []})
+                    ],
+                }
+            )
             invoice.action_post()
             invoice.access_token = False
             cls.partner_id, cls.invoice_id = partner.id, invoice.id
