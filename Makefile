@@ -1,10 +1,16 @@
-# Developer commands; see README.md. Odoo 18 must be importable by python3.
+# Developer commands; see README.md. `run`, `test` and `stock-tests` use $(PYTHON) when it imports Odoo 18,
+# else build .venv/ with Odoo 18 from ODOO_SOURCE (default: Odoo's git repository, branch 18.0) and use that.
 PYTHON ?= python3
 
-.PHONY: run test stock-tests wheel lint bench
+.PHONY: run stop test stock-tests wheel lint bench
 
+# The demo on http://127.0.0.1:8069 (CP_HTTP_INTERFACE, CP_HTTP_PORT; CP_WORKERS=N serves with N prefork workers).
 run:
 	$(PYTHON) scripts/portalctl.py run
+
+# Stop the embedded PostgreSQL left running (after CP_KEEP_POSTGRES=1 or a killed command).
+stop:
+	$(PYTHON) scripts/portalctl.py stop
 
 test:
 	$(PYTHON) scripts/portalctl.py test

@@ -73,44 +73,11 @@ def say(message):
 # Odoo processes
 # ---------------------------------------------------------------------------
 
-LAUNCHER = """#!/usr/bin/env python3
-# odoo-bin for `make bench` (written by scripts/bench.py).
-import sys
-__import__('os').environ['TZ'] = 'UTC'
-if len(sys.argv) > 1 and sys.argv[1] == 'gevent':
-    # gevent calls its plugins through pkg_resources, which first checks gevent's requirements; the
-    # pkg_resources of setuptools < 70 cannot find zope.interface/zope.event installed under their
-    # normalized names (zope_interface-*.dist-info), so the websocket process died at once, and
-    # prefork respawned it in a loop. Call the plugins without that check.
-    import gevent.events
-    from pkg_resources import iter_entry_points
-
-    def notify_and_call_entry_points(event):
-        gevent.events.notify(event)
-        for plugin in iter_entry_points(event.ENTRY_POINT_NAME):
-            plugin.resolve()(event)
-
-    gevent.events.notify_and_call_entry_points = notify_and_call_entry_points
-import odoo
-odoo.cli.main()
-"""
-
-
-def launcher():
-    """An odoo-bin for prefork. Prefork re-executes sys.argv[0] with 'gevent' for its websocket process:
-    under `python3 -m odoo` that is odoo/__main__.py, which cannot run as a script (relative import),
-    so the websocket process dies at once and is respawned about ten times a second."""
-    path = BENCH_DIR / 'odoo-bin'
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text() != LAUNCHER:
-        path.write_text(LAUNCHER)
-    return path
-
 
 def odoo_cmd(odoo_package, postgres, *args):
-    cmd = odoo_command(odoo_package, postgres, *args)
-    assert cmd[1:3] == ['-m', 'odoo'], cmd
-    return [cmd[0], str(launcher()), *cmd[3:]]
+    # portalctl's odoo_command starts Odoo through scripts/odoo_bin.py, with which prefork's websocket
+    # (gevent) process starts once instead of being respawned in a loop (see that file).
+    return odoo_command(odoo_package, postgres, *args)
 
 
 def run_odoo(odoo_package, postgres, *args, log=None):

@@ -9,19 +9,19 @@ then one line per tool and "lint: N findings"; exits 1 when there is any.
 """
 
 import hashlib
-import os
 import re
+import shutil
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get('CP_DATA_DIR') or ROOT / '.data').resolve()
+from cp_base import DATA, MODULE, ROOT, step
+from cp_system import VENV_HINT, make_venv, pip_install
+
 LINT = DATA / 'lint'
 VENV = LINT / 'venv'
 REQUIREMENTS = ROOT / 'requirements-lint.txt'
-MODULE = 'customer_portal'
 PYLINT_FINDING = re.compile(r'^\S+:\d+: \[[A-Z]\d+\(')
 
 
@@ -34,28 +34,10 @@ def ensure_venv():
     digest = hashlib.sha1(REQUIREMENTS.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    started = time.monotonic()
-    say(f"installing the linters of {REQUIREMENTS.name} in {VENV}")
-    if subprocess.call([sys.executable, '-m', 'venv', '--clear', str(VENV)]) != 0:
-        sys.exit(f"[lint] could not create the virtual environment {VENV} (is python3-venv installed?)")
-    if (
-        subprocess.call(
-            [
-                str(VENV / 'bin' / 'python'),
-                '-m',
-                'pip',
-                'install',
-                '--quiet',
-                '--disable-pip-version-check',
-                '-r',
-                str(REQUIREMENTS),
-            ]
-        )
-        != 0
-    ):
-        sys.exit(f"[lint] pip could not install {REQUIREMENTS.name} into {VENV}; see the messages above.")
+    with step(f"installing the linters of {REQUIREMENTS.name} in {VENV}", VENV_HINT):
+        python = make_venv(VENV, clear=True)
+        pip_install(python, ['--quiet', '-r', str(REQUIREMENTS)], LINT / 'install.log')
     stamp.write_text(digest)
-    say(f"linters installed in {time.monotonic() - started:.0f} s")
 
 
 def run(cmd, cwd):
@@ -81,16 +63,14 @@ def main():
         print('\n'.join(unformatted), flush=True)
     counts['ruff format (files to reformat)'] = len(unformatted)
 
-    # pylint-odoo names the module after its folder: lint it through a link named customer_portal.
-    addons = LINT / 'addons'
-    addons.mkdir(parents=True, exist_ok=True)
-    link = addons / MODULE
-    if link.is_symlink() and link.resolve() != ROOT:
-        link.unlink()
-    if not link.exists():
-        link.symlink_to(ROOT, target_is_directory=True)
-    ignored = ','.join(['.data', '.venv', 'build', 'dist', '.git'])
-    out = run([str(bin_dir / 'pylint'), f'--rcfile={ROOT / ".pylintrc"}', f'--ignore={ignored}', MODULE], addons)
+    # pylint-odoo names the module after its folder: lint the repository through a link named customer_portal
+    # in a temporary folder, removed after. (It was .data/lint/addons/customer_portal, a link inside the
+    # repository to the repository, a loop for every tool that walks it following links.)
+    shutil.rmtree(LINT / 'addons', ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix='customer_portal_lint_') as addons:
+        (Path(addons) / MODULE).symlink_to(ROOT, target_is_directory=True)
+        ignored = ','.join(['.data', '.venv', 'build', 'dist', '.git'])
+        out = run([str(bin_dir / 'pylint'), f'--rcfile={ROOT / ".pylintrc"}', f'--ignore={ignored}', MODULE], addons)
     findings = [line for line in out.splitlines() if PYLINT_FINDING.match(line)]
     problems = [
         line for line in out.splitlines() if line.strip() and not line.startswith('*' * 13) and line not in findings
