@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import portalctl  # noqa: E402  (same folder: reuses its PostgreSQL and Odoo helpers)
+from cp_base import step  # noqa: E402
+from cp_system import VENV_HINT, make_venv  # noqa: E402
 from portalctl import DATA, MODULE, ROOT  # noqa: E402
 
 
@@ -82,11 +84,8 @@ def main():
     wheel = wheels[0]
     say(f"built {wheel.name} ({wheel.stat().st_size // 1024} KiB)")
 
-    run(
-        "creating a virtual environment that sees Odoo",
-        [sys.executable, '-m', 'venv', '--system-site-packages', str(venv)],
-    )
-    python = venv / 'bin' / 'python'
+    with step("creating a virtual environment that sees Odoo", VENV_HINT):
+        python = make_venv(venv, system_site_packages=True)
     run("installing the wheel", [str(python), '-m', 'pip', 'install', '--no-deps', '--quiet', str(wheel)])
 
     # Odoo's addons only: the module must come from the wheel, not from this checkout.
