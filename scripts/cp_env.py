@@ -48,8 +48,10 @@ def ensure_interpreter(files):
     else:
         found = f"Odoo {version}" if version else "no Odoo"
         say(f"{sys.executable} imports {found}: using Odoo 18 in {VENV} (made once, reused after)")
+        made_from = (read_stamp() or {}).get('odoo', 'system')
+        # Without ODOO_SOURCE, a .venv made from another source earlier is kept as it is.
         wanted = {
-            'odoo': odoo_source(),
+            'odoo': odoo_source() if os.environ.get('ODOO_SOURCE') or made_from == 'system' else made_from,
             'python': sys.executable,
             'requirements': requirements_digest(REQUIREMENT_MODULES),
         }

@@ -150,18 +150,25 @@ def unpack_archive(source, target):
         archive = target.parent / source.rsplit('/', 1)[-1]
         say(f"   downloading {source}")
         last = time.monotonic()
-        with urllib.request.urlopen(source, timeout=60) as response, open(archive, 'wb') as out:  # noqa: S310
-            done = 0
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
-                done += len(chunk)
-                if time.monotonic() - last > 5:
-                    say(f"   {done >> 20} MB downloaded")
-                    last = time.monotonic()
+        try:
+            with urllib.request.urlopen(source, timeout=60) as response, open(archive, 'wb') as out:  # noqa: S310
+                done = 0
+                while chunk := response.read(1 << 20):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if time.monotonic() - last > 5:
+                        say(f"   {done >> 20} MB downloaded")
+                        last = time.monotonic()
+        except (OSError, ValueError) as e:  # URLError and timeouts are OSErrors
+            archive.unlink(missing_ok=True)
+            raise StepFailed(f"downloading {source}: {e}") from e
     say(f"   unpacking {archive.name}")
     unpacked = target.parent / 'unpacked'
     shutil.rmtree(unpacked, ignore_errors=True)
-    shutil.unpack_archive(str(archive), str(unpacked))
+    try:
+        shutil.unpack_archive(str(archive), str(unpacked))
+    except (OSError, ValueError, shutil.ReadError) as e:
+        raise StepFailed(f"unpacking {archive}: {e}") from e
     entries = list(unpacked.iterdir())
     (entries[0] if len(entries) == 1 and entries[0].is_dir() else unpacked).rename(target)
     shutil.rmtree(unpacked, ignore_errors=True)
