@@ -60,10 +60,13 @@ def _sync_view(view):
     for link in view.iterdir():
         if not link.is_symlink() or link.name not in wanted or Path(os.readlink(link)) != wanted[link.name]:
             if link.is_symlink() or link.is_file():
-                link.unlink()
+                link.unlink(missing_ok=True)
     for name, entry in wanted.items():
         if not (view / name).is_symlink():
-            (view / name).symlink_to(entry, target_is_directory=entry.is_dir())
+            try:
+                (view / name).symlink_to(entry, target_is_directory=entry.is_dir())
+            except FileExistsError:  # another command, started at the same time, made it
+                pass
 
 
 def addons_path(odoo_package):
