@@ -59,6 +59,7 @@ class CustomerPortalPayments(CustomerPortal):
         )
         payments = Payment.search(
             domain, order=searchbar_sortings[sortby]['order'], limit=self._items_per_page, offset=pager['offset'])
+        request.session['my_payments_history'] = payments.ids[:100]
         values.update({
             'payments': payments,
             'portal_allocations': payments._get_portal_invoice_allocations(),
@@ -89,10 +90,13 @@ class CustomerPortalPayments(CustomerPortal):
                 report_ref='account.action_report_payment_receipt',
                 download=download in (True, 'true', '1', 'True'),
             )
-        values = self._prepare_portal_layout_values()
-        values.update({
+        values = {
             'payment': payment_sudo,
             'portal_allocations': payment_sudo._get_portal_invoice_allocations()[payment_sudo.id],
             'page_name': 'payment',
-        })
-        return request.render('customer_portal.portal_my_payment', values)
+        }
+        # The payment's own token for its chatter: portal users cannot read payments, so
+        # portal.message_thread reads and posts with it. Only a caller who passed the scope above gets it.
+        values = self._get_page_view_values(
+            payment_sudo, payment_sudo._portal_ensure_token(), values, 'my_payments_history', False, **kw)
+        return request.render('customer_portal.portal_payment_page', values)

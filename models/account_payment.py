@@ -13,7 +13,16 @@ def clean_portal_reference(*parts):
 
 
 class AccountPayment(models.Model):
-    _inherit = 'account.payment'
+    # portal.mixin: the access token of the payment page's chatter (portal users cannot read payments,
+    # so portal.message_thread reads and posts with the token, as on an invoice opened from its link).
+    _name = 'account.payment'
+    _inherit = ['account.payment', 'portal.mixin']
+
+    def _compute_access_url(self):
+        # EXTENDS portal: the Payments Made page of the payment (C4).
+        super()._compute_access_url()
+        for payment in self:
+            payment.access_url = f'/my/payments/{payment.id}'
 
     @api.model
     def _get_portal_payment_domain(self, partner):
