@@ -8,14 +8,14 @@ import { browser } from "@web/core/browser/browser";
  * so that the codes are never sent to the server again.
  */
 publicWidget.registry.CustomerPortalMfaBackupCodes = publicWidget.Widget.extend({
-    selector: ".o_portal_mfa_backup_codes",
+    selector: ".o_cp_mfa_backup_codes",
     events: {
-        "click .o_portal_mfa_copy": "_onCopy",
-        "click .o_portal_mfa_download": "_onDownload",
+        "click .o_cp_mfa_copy": "_onCopy",
+        "click .o_cp_mfa_download": "_onDownload",
     },
 
     _getText() {
-        const codes = [...this.el.querySelectorAll(".o_portal_mfa_backup_code")].map(
+        const codes = [...this.el.querySelectorAll(".o_cp_mfa_backup_code")].map(
             (el) => el.textContent.trim()
         );
         return codes.join("\n") + "\n";
@@ -24,7 +24,7 @@ publicWidget.registry.CustomerPortalMfaBackupCodes = publicWidget.Widget.extend(
     async _onCopy(ev) {
         ev.preventDefault();
         await browser.navigator.clipboard.writeText(this._getText());
-        this.el.querySelector(".o_portal_mfa_copied").classList.remove("d-none");
+        this.el.querySelector(".o_cp_mfa_copied").classList.remove("d-none");
     },
 
     _onDownload(ev) {

@@ -6,7 +6,7 @@ registry.category("web_tour.tours").add("customer_portal_login_banner", {
     steps: () => [
         {
             content: "The login page shows the company of the portal address",
-            trigger: ".o_customer_portal_company:contains('Alpha Trading')",
+            trigger: ".o_cp_company:contains('Alpha Trading')",
         },
         {
             trigger: "input[name=login]",
@@ -24,7 +24,7 @@ registry.category("web_tour.tours").add("customer_portal_login_banner", {
         },
         {
             content: "The portal home shows the company's banner",
-            trigger: "body:has(.o_portal_my_home) .o_customer_portal_banner:contains('Alpha closes at noon on Friday')",
+            trigger: "body:has(.o_portal_my_home) .o_cp_banner:contains('Alpha closes at noon on Friday')",
         },
     ],
 });
@@ -46,7 +46,7 @@ registry.category("web_tour.tours").add("customer_portal_demo_login", {
         },
         {
             content: "The demo banner greets the customer on the portal home",
-            trigger: "body:has(.o_portal_my_home) .o_customer_portal_banner:contains('Welcome to our customer portal')",
+            trigger: "body:has(.o_portal_my_home) .o_cp_banner:contains('Welcome to our customer portal')",
         },
     ],
 });

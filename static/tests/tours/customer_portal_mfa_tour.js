@@ -29,7 +29,7 @@ registry.category("web_tour.tours").add("customer_portal_mfa_enroll_tour", {
         },
         {
             content: "The enrollment page shows a QR code",
-            trigger: ".o_portal_mfa_enroll img.o_portal_mfa_qrcode[src^='data:image/svg+xml;base64,']",
+            trigger: ".o_cp_mfa_enroll img.o_cp_mfa_qrcode[src^='data:image/svg+xml;base64,']",
         },
         {
             content: "Read the key and type the code of the authenticator app",
@@ -48,15 +48,15 @@ registry.category("web_tour.tours").add("customer_portal_mfa_enroll_tour", {
         },
         {
             content: "Ten backup codes are shown",
-            trigger: ".o_portal_mfa_backup_code_list li.o_portal_mfa_backup_code:nth-child(10)",
+            trigger: ".o_cp_mfa_backup_code_list li.o_cp_mfa_backup_code:nth-child(10)",
         },
         {
             content: "Download and Copy are offered",
-            trigger: ".o_portal_mfa_backup_codes:has(.o_portal_mfa_download):has(.o_portal_mfa_copy)",
+            trigger: ".o_cp_mfa_backup_codes:has(.o_cp_mfa_download):has(.o_cp_mfa_copy)",
         },
         {
             content: "Continue to sign in",
-            trigger: "a.o_portal_mfa_continue",
+            trigger: "a.o_cp_mfa_continue",
             run: "click",
             expectUnloadPage: true,
         },

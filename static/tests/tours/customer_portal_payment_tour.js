@@ -43,21 +43,21 @@ registry.category("web_tour.tours").add("customer_portal_payment_tour", {
         },
         {
             content: "Land on Payments Made and open the payment",
-            trigger: ".o_portal_payment_row a",
+            trigger: ".o_cp_payment_row a",
             run: "click",
             timeout: 30000,
         },
         {
             content: "The payment shows the two invoices it paid",
-            trigger: ".o_portal_payment_invoices tbody tr:eq(1)",
+            trigger: ".o_cp_payment_invoices tbody tr:eq(1)",
         },
         {
             content: "The receipt can be downloaded and printed",
-            trigger: ".o_portal_payment_detail a.o_portal_payment_download[href*='report_type=pdf']",
+            trigger: ".o_cp_payment_detail a.o_cp_payment_download[href*='report_type=pdf']",
         },
         {
             content: "Print link",
-            trigger: ".o_portal_payment_detail a.o_portal_payment_print[href*='report_type=pdf']",
+            trigger: ".o_cp_payment_detail a.o_cp_payment_print[href*='report_type=pdf']",
         },
     ],
 });

@@ -8,9 +8,9 @@ registry.category("web_tour.tours").add("customer_portal_settings_tour", {
     steps: () => [
         {
             content: "The portal URL is shown in full, not cut off",
-            trigger: ".o_customer_portal_url span:contains('/portal/a-rather-long-portal-name-for-the-northwind-traders-group')",
+            trigger: ".o_cp_url span:contains('/portal/a-rather-long-portal-name-for-the-northwind-traders-group')",
             run() {
-                const span = document.querySelector(".o_customer_portal_url span");
+                const span = document.querySelector(".o_cp_url span");
                 if (span.scrollWidth > span.clientWidth + 1) {
                     throw new Error(`portal URL cut off: ${span.scrollWidth}px of text in ${span.clientWidth}px`);
                 }
@@ -21,13 +21,13 @@ registry.category("web_tour.tours").add("customer_portal_settings_tour", {
         },
         {
             content: "The banner editor shows its toolbar above the text",
-            trigger: ".o_customer_portal_banner .o-we-toolbar button[name='bold']:visible",
+            trigger: ".o_cp_banner .o-we-toolbar button[name='bold']:visible",
         },
         {
             content: "and has room to write",
-            trigger: ".o_customer_portal_banner .note-editable:contains('Room to write')",
+            trigger: ".o_cp_banner .note-editable:contains('Room to write')",
             run() {
-                const editable = document.querySelector(".o_customer_portal_banner .note-editable");
+                const editable = document.querySelector(".o_cp_banner .note-editable");
                 const { width, height } = editable.getBoundingClientRect();
                 if (width < 600 || height < 100) {
                     throw new Error(`the banner editor is cramped: ${width}x${height}px`);
