@@ -1,6 +1,7 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 from . import controllers
 from . import models
+from . import report
 
 
 def _post_init_hook(env):

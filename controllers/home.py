@@ -7,7 +7,7 @@ from odoo.addons.account.controllers import portal
 class PortalAccount(portal.PortalAccount):
     """The portal home, /my (P2, C1): the company's banner, the customer's balance summary, last
     payment, details and contacts, and the counters of our cards. The customer and invoice helpers
-    (`_get_portal_customer`, `_get_customer_invoice_domain`, ...) live in controllers/portal_account.py."""
+    (`_get_portal_customer`, `_get_customer_invoice_domain`, ...) live in controllers/invoices.py."""
 
     def _prepare_home_portal_values(self, counters):
         # EXTENDS account: counters of the credit notes (P13) and retainer invoices (C7) entries.

@@ -19,3 +19,4 @@ from . import test_accessibility
 from . import test_portal_security
 from . import test_demo_data
 from . import test_portal_token_race
+from . import test_portal_statement_report

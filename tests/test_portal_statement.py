@@ -17,7 +17,7 @@ class TestPortalStatement(PortalAccountCommon, HttpCase):
     """C5: statement of account with running balance and aging, on the page and as a PDF."""
 
     def _check_statement(self, date_from, date_to):
-        statement = self.customer._get_portal_statement(date_from, date_to, company=self.company)
+        statement = self.env['report.customer_portal.report_portal_statement']._get_statement(self.customer, date_from, date_to, company=self.company)
         lines = self._receivable_lines()
         self.assertEqual({s['currency'] for s in statement['sections']},
                          set(lines.filtered(lambda l: l.date <= date_to).currency_id))
@@ -73,15 +73,15 @@ class TestPortalStatement(PortalAccountCommon, HttpCase):
         self.assertEqual(usd_past['aging'], {'current': 0, '1_30': 500 + 900, '31_60': 900, '61_90': 0, '90_plus': 0})
 
     def test_statement_periods(self):
-        Partner = self.env['res.partner']
+        Statement = self.env['report.customer_portal.report_portal_statement']
         today = self.today
-        self.assertEqual(Partner._get_portal_statement_period('this_month'), (today.replace(day=1), today + relativedelta(day=31)))
-        start, end = Partner._get_portal_statement_period('last_month')
+        self.assertEqual(Statement._get_period('this_month'), (today.replace(day=1), today + relativedelta(day=31)))
+        start, end = Statement._get_period('last_month')
         self.assertEqual((start.day, end + timedelta(days=1)), (1, today.replace(day=1)))
-        start, end = Partner._get_portal_statement_period('this_quarter')
+        start, end = Statement._get_period('this_quarter')
         self.assertTrue(start <= today <= end and start.month in (1, 4, 7, 10) and (end - start).days < 93)
-        self.assertEqual(Partner._get_portal_statement_period('this_year'), (date(today.year, 1, 1), date(today.year, 12, 31)))
-        self.assertEqual(Partner._get_portal_statement_period('custom', '2024-01-01', '2024-03-31'),
+        self.assertEqual(Statement._get_period('this_year'), (date(today.year, 1, 1), date(today.year, 12, 31)))
+        self.assertEqual(Statement._get_period('custom', '2024-01-01', '2024-03-31'),
                          (date(2024, 1, 1), date(2024, 3, 31)))
         for bad in (('custom', '2024-13-01', '2024-12-01'), ('custom', '2024-05-01', '2024-01-01'),
                     ('custom', '1800-01-01', '2000-01-01'), ('custom', '2000-01-01', '2100-01-01'),
@@ -91,7 +91,7 @@ class TestPortalStatement(PortalAccountCommon, HttpCase):
                     ('custom', '2024-01-01\n', '2024-02-01'), ('custom', '2024-1-01', '2024-02-01'),
                     ('custom', '\uff12\uff10\uff12\uff14-01-01', '2024-02-01'), ('custom', 20240101, '2024-02-01')):
             with self.assertRaises(UserError):
-                Partner._get_portal_statement_period(*bad)
+                Statement._get_period(*bad)
 
     # ------------------------------------------------------------
     # Routes
@@ -166,10 +166,10 @@ class TestPortalStatement(PortalAccountCommon, HttpCase):
         self._invoice('out_invoice', date(2025, 3, 28), [500.0], partner=customer)
         self.env.flush_all()
         with freeze_time('2025-04-22 10:00:00'):
-            statement = customer._get_portal_statement(date(2025, 4, 1), date(2025, 4, 30), company=self.company)
+            statement = self.env['report.customer_portal.report_portal_statement']._get_statement(customer, date(2025, 4, 1), date(2025, 4, 30), company=self.company)
             self.assertEqual(statement['aging_date'], date(2025, 4, 22))
             self.assertEqual(statement['sections'][0]['aging'], {'current': 0, '1_30': 500, '31_60': 0, '61_90': 0, '90_plus': 0})
-            past = customer._get_portal_statement(date(2025, 3, 1), date(2025, 4, 10), company=self.company)
+            past = self.env['report.customer_portal.report_portal_statement']._get_statement(customer, date(2025, 3, 1), date(2025, 4, 10), company=self.company)
             self.assertEqual(past['aging_date'], date(2025, 4, 10))
             self.assertEqual(past['sections'][0]['aging']['1_30'], 500)
 

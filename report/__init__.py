@@ -1,0 +1,1 @@
+from . import report_portal_statement
