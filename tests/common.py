@@ -1,10 +1,38 @@
 import re
 
-from odoo.tests import HttpCase, new_test_user
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
 
-class PortalHttpCase(HttpCase):
-    """Helpers to act as a real customer: sign in through the login form, read pages."""
+class PortalUserCommon:
+    """The one way the tests make a portal user (mixed into the TransactionCase and HttpCase bases)."""
+
+    @classmethod
+    def _new_portal_user(cls, login, partner=None, company=None, **values):
+        """A portal user whose password is its login, of ``company`` (default: the test company);
+        the contact ``partner`` when given (its name and email), else a new one named ``login``."""
+        company = company or cls.env.company
+        if partner:
+            values = {'partner_id': partner.id, 'name': partner.name, 'email': partner.email, **values}
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups='base.group_portal',
+            **{
+                'password': login,
+                'name': login,
+                'email': f'{login}@example.com',
+                'company_id': company.id,
+                'company_ids': [Command.set(company.ids)],
+                **values,
+            },
+        )
+
+
+class PortalHttpCase(PortalUserCommon, HttpCaseWithUserPortal):
+    """Helpers to act as a real customer: sign in through the login form, read pages, count queries."""
 
     def _csrf_token(self, html):
         match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
@@ -18,15 +46,10 @@ class PortalHttpCase(HttpCase):
         data = {'login': login, 'password': password, 'csrf_token': self._csrf_token(page.text), **extra}
         return self.url_open('/web/login', data=data)
 
-    @classmethod
-    def _new_portal_user(cls, login, company, name=None):
-        return new_test_user(
-            cls.env,
-            login=login,
-            password=login,
-            groups='base.group_portal',
-            name=name or login,
-            company_id=company.id,
-            company_ids=[company.id],
-            email=f'{login}@example.com',
-        )
+    def _count_queries(self, url):
+        """The queries of one GET of ``url`` once its caches are warm (asserting it answers 200)."""
+        self.url_open(url)  # warm the caches
+        self.url_open(url)
+        start = self.cr.sql_log_count
+        self.assertEqual(self.url_open(url).status_code, 200)
+        return self.cr.sql_log_count - start

@@ -1,12 +1,15 @@
 from datetime import timedelta
 
+from lxml import html
+
 from odoo import Command, fields
-from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import PortalHttpCase
 
-class PortalAccountCommon(AccountTestInvoicingCommon):
+
+class PortalAccountCommon(AccountTestInvoicingCommon, PortalHttpCase):
     """A customer company with invoices, partial payments, applied and unapplied credit notes, a
     refund, an unapplied payment, down payments from sales orders and invoices in two currencies;
     two of its contacts are portal users. Another customer company has its own portal user."""
@@ -103,20 +106,6 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
     # ------------------------------------------------------------
 
     @classmethod
-    def _new_portal_user(cls, login, partner):
-        return new_test_user(
-            cls.env,
-            login=login,
-            password=login,
-            groups='base.group_portal',
-            partner_id=partner.id,
-            name=partner.name,
-            email=partner.email,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-
-    @classmethod
     def _day(cls, days_ago):
         return cls.today - timedelta(days=days_ago)
 
@@ -157,6 +146,24 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
             )
         )
         return wizard._create_payments()
+
+    @classmethod
+    def _create_many_invoices(cls, partner, count, days=120):
+        """``count`` posted invoices of ``partner`` of 10.00 + i, dated over the last ``days`` days."""
+        moves = cls.env['account.move'].create(
+            [
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': partner.id,
+                    'invoice_date': cls._day(i % days),
+                    'invoice_payment_term_id': cls.pay_terms_a.id,
+                    'invoice_line_ids': [Command.create({'name': 'Item', 'price_unit': 10.0 + i, 'tax_ids': []})],
+                }
+                for i in range(count)
+            ]
+        )
+        moves.action_post()
+        cls.env.flush_all()
 
     @classmethod
     def _reconcile(cls, moves):
@@ -228,3 +235,19 @@ class PortalAccountCommon(AccountTestInvoicingCommon):
 
     def _login(self, user):
         self.authenticate(user.login, user.login)
+
+    def _page(self, url):
+        """(response, HTML tree) of ``url``, which must answer 200."""
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return response, html.fromstring(response.content)
+
+    def _text(self, tree, css_class):
+        """The text of the nodes of ``tree`` that have the class ``css_class``."""
+        nodes = tree.xpath(f"//*[contains(concat(' ', @class, ' '), ' {css_class} ')]")
+        return ' '.join(node.text_content() for node in nodes)
+
+    def _invoice_names(self, url):
+        """The invoice numbers listed on the page ``url``."""
+        _response, tree = self._page(url)
+        return set(tree.xpath("//table//tr/td[1]/a/@title"))

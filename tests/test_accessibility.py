@@ -9,6 +9,7 @@ A new page of ours joins ``_customer_pages`` (or ``_visitor_pages``) in the comm
 axe-core is installed at its pinned version by ``scripts/portalctl.py test`` (``.data/axe``), which
 passes its path in CP_AXE_JS.
 """
+
 import json
 import logging
 import os
@@ -42,11 +43,15 @@ AXE_RUN = """(async () => {
 
 
 def axe_source():
-    path = Path(os.environ.get('CP_AXE_JS') or
-                Path(__file__).resolve().parent.parent / '.data' / 'axe' / 'node_modules' / 'axe-core' / 'axe.min.js')
+    path = Path(
+        os.environ.get('CP_AXE_JS')
+        or Path(__file__).resolve().parent.parent / '.data' / 'axe' / 'node_modules' / 'axe-core' / 'axe.min.js'
+    )
     if not path.exists():
-        raise AssertionError(f"axe-core is missing at {path}: run the tests with `python3 scripts/portalctl.py test`, "
-                             "which installs it (npm)")
+        raise AssertionError(
+            f"axe-core is missing at {path}: run the tests with `python3 scripts/portalctl.py test`, "
+            "which installs it (npm)"
+        )
     return path.read_text(encoding='utf-8')
 
 
@@ -59,11 +64,14 @@ class TestAccessibility(PortalHttpCase):
         super().setUpClass()
         cls.emma = cls.env.ref('customer_portal.user_emma_wilson', raise_if_not_found=False)
         if not cls.emma:
-            raise AssertionError("the accessibility audit runs on the demo data (a demo customer's real pages): "
-                                 "install with demo data, as scripts/portalctl.py test does")
+            raise AssertionError(
+                "the accessibility audit runs on the demo data (a demo customer's real pages): "
+                "install with demo data, as scripts/portalctl.py test does"
+            )
         cls.company = cls.emma.company_id
-        cls.company.write({'portal_bulk_payment': True, 'portal_display_credit_notes': True,
-                           'portal_enforce_mfa': False})
+        cls.company.write(
+            {'portal_bulk_payment': True, 'portal_display_credit_notes': True, 'portal_enforce_mfa': False}
+        )
         cls.axe = axe_source()
 
     # -- pages ---------------------------------------------------------
@@ -74,16 +82,25 @@ class TestAccessibility(PortalHttpCase):
         customer = self.emma.partner_id.commercial_partner_id
         Move = env['account.move'].sudo()
         mine = [('partner_id', 'child_of', customer.id), ('state', '=', 'posted')]
-        invoice = Move.search(mine + [('move_type', '=', 'out_invoice'), ('payment_state', '=', 'not_paid')],
-                              order='id', limit=1)
+        invoice = Move.search(
+            mine + [('move_type', '=', 'out_invoice'), ('payment_state', '=', 'not_paid')], order='id', limit=1
+        )
         credit_note = Move.search(mine + [('move_type', '=', 'out_refund')], order='id', limit=1)
         Order = env['sale.order'].sudo()
         order = Order.search([('partner_id', 'child_of', customer.id), ('state', '=', 'sale')], order='id', limit=1)
         quote = Order.search([('partner_id', 'child_of', customer.id), ('state', '=', 'sent')], order='id', limit=1)
-        payment = env['account.payment'].sudo().search(
-            env['account.payment']._get_portal_payment_domain(customer), order='id', limit=1)
-        for record, what in ((invoice, 'an unpaid invoice'), (credit_note, 'a credit note'), (order, 'an order'),
-                             (quote, 'a quotation'), (payment, 'a payment')):
+        payment = (
+            env['account.payment']
+            .sudo()
+            .search(env['account.payment']._get_portal_payment_domain(customer), order='id', limit=1)
+        )
+        for record, what in (
+            (invoice, 'an unpaid invoice'),
+            (credit_note, 'a credit note'),
+            (order, 'an order'),
+            (quote, 'a quotation'),
+            (payment, 'a payment'),
+        ):
             self.assertTrue(record, f"the demo customer has {what}")
         return [
             '/my',
@@ -118,9 +135,15 @@ class TestAccessibility(PortalHttpCase):
         half signed in when the second factor comes next)."""
         self.authenticate(None, None)
         page = self.url_open('/web/login')
-        response = self.url_open('/web/login', data={
-            'login': user.login, 'password': DEMO_PASSWORD, 'csrf_token': self._csrf_token(page.text),
-        }, allow_redirects=False)
+        response = self.url_open(
+            '/web/login',
+            data={
+                'login': user.login,
+                'password': DEMO_PASSWORD,
+                'csrf_token': self._csrf_token(page.text),
+            },
+            allow_redirects=False,
+        )
         self.assertEqual(response.status_code, 303, f"{user.login} signs in")
         self.assertIn(expected_location, response.headers.get('Location', ''))
         return response.cookies.get('session_id') or self.session.sid
@@ -142,18 +165,31 @@ class TestAccessibility(PortalHttpCase):
                 browser.navigate_to(self.base_url() + url, wait_stop=True)
                 self.assertTrue(browser._wait_ready(), f"{url} loads")
                 browser._websocket_request('Runtime.evaluate', params={'expression': self.axe}, timeout=60)
-                answer = browser._websocket_request('Runtime.evaluate', params={
-                    'expression': AXE_RUN, 'awaitPromise': True, 'returnByValue': True,
-                }, timeout=120)
+                answer = browser._websocket_request(
+                    'Runtime.evaluate',
+                    params={
+                        'expression': AXE_RUN,
+                        'awaitPromise': True,
+                        'returnByValue': True,
+                    },
+                    timeout=120,
+                )
                 value = answer.get('result', {}).get('value')
                 self.assertTrue(value, f"axe ran on {url}: {answer}")
                 result = json.loads(value)
                 self.assertEqual(result['path'], path, f"{url} is shown, not a redirection elsewhere")
                 found[url] = result['violations']
-                _logger.info("axe %s %s: %d violation(s)%s", width, url, len(result['violations']),
-                             ''.join(f"\n    {v['rule']}: {target} | {' '.join((summary or '').split())[:300]}"
-                                     for v in result['violations']
-                                     for target, summary in list(zip(v['targets'], v['summaries']))[:5]))
+                _logger.info(
+                    "axe %s %s: %d violation(s)%s",
+                    width,
+                    url,
+                    len(result['violations']),
+                    ''.join(
+                        f"\n    {v['rule']}: {target} | {' '.join((summary or '').split())[:300]}"
+                        for v in result['violations']
+                        for target, summary in list(zip(v['targets'], v['summaries'], strict=False))[:5]
+                    ),
+                )
         finally:
             browser.stop()
             self._wait_remaining_requests()
@@ -162,7 +198,9 @@ class TestAccessibility(PortalHttpCase):
     def _assert_no_violation(self, found, width):
         lines = [
             f"{url} at {WIDTHS[width]}: {violation['rule']} ({violation['impact']}: {violation['help']}) on {target}"
-            for url, violations in found.items() for violation in violations for target in violation['targets']
+            for url, violations in found.items()
+            for violation in violations
+            for target in violation['targets']
         ]
         self.assertFalse(lines, f"{len(lines)} accessibility violation(s):\n" + '\n'.join(lines))
 
@@ -184,13 +222,17 @@ class TestAccessibility(PortalHttpCase):
         self._assert_no_violation(found, width)
 
     def test_customer_pages_phone(self):
+        """The customer's pages pass the accessibility audit at phone size."""
         self._audit_customer_pages('phone')
 
     def test_customer_pages_desktop(self):
+        """The customer's pages pass the accessibility audit at desktop size."""
         self._audit_customer_pages('desktop')
 
     def test_visitor_and_mfa_pages_phone(self):
+        """The sign-in and second-factor pages pass the accessibility audit at phone size."""
         self._audit_visitor_and_mfa_pages('phone')
 
     def test_visitor_and_mfa_pages_desktop(self):
+        """The sign-in and second-factor pages pass the accessibility audit at desktop size."""
         self._audit_visitor_and_mfa_pages('desktop')

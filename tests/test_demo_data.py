@@ -36,12 +36,15 @@ class TestDemoData(TransactionCase):
     def setUp(self):
         super().setUp()
         skip_or_fail_without_demo(self)
-        self.customers = self.env['res.partner'].browse([
-            self.env.ref(f'customer_portal.partner_{key}').id for key in ('northwind', 'bluebird', 'harbor')])
-        self.moves = self.env['account.move'].search([
-            ('partner_id', 'child_of', self.customers.ids), ('move_type', 'in', ('out_invoice', 'out_refund'))])
+        self.customers = self.env['res.partner'].browse(
+            [self.env.ref(f'customer_portal.partner_{key}').id for key in ('northwind', 'bluebird', 'harbor')]
+        )
+        self.moves = self.env['account.move'].search(
+            [('partner_id', 'child_of', self.customers.ids), ('move_type', 'in', ('out_invoice', 'out_refund'))]
+        )
 
     def test_customers_have_portal_contacts(self):
+        """Each demo customer has at least two portal contacts."""
         for customer in self.customers:
             users = self.env['res.users'].search([('partner_id', 'child_of', customer.id)])
             self.assertGreaterEqual(len(users), 2, customer.name)
@@ -49,6 +52,7 @@ class TestDemoData(TransactionCase):
         self.assertTrue(self.env.ref('base.main_company')._get_portal_banner())
 
     def test_invoices_in_every_state(self):
+        """The demo invoices cover every state a customer meets (draft, open, overdue, partial, paid)."""
         invoices = self.moves.filtered(lambda m: m.move_type == 'out_invoice')
         self.assertGreaterEqual(len(invoices), 30)
         today = self.env.cr.now().date()
@@ -56,16 +60,23 @@ class TestDemoData(TransactionCase):
         self.assertTrue(invoices.filtered(lambda m: m.state == 'draft'))
         self.assertTrue(invoices.filtered(lambda m: m.state == 'cancel'))
         self.assertTrue(posted.filtered(lambda m: m.payment_state == 'not_paid' and m.invoice_date_due >= today))
-        self.assertTrue(posted.filtered(lambda m: m.payment_state == 'not_paid' and m.invoice_date_due < today),
-                        "overdue invoices stay overdue whatever the day of the install")
+        self.assertTrue(
+            posted.filtered(lambda m: m.payment_state == 'not_paid' and m.invoice_date_due < today),
+            "overdue invoices stay overdue whatever the day of the install",
+        )
         self.assertTrue(posted.filtered(lambda m: m.payment_state == 'partial'))
         self.assertTrue(posted.filtered(lambda m: m.payment_state in ('paid', 'in_payment')))
-        down_payments = posted.filtered(lambda m: m.invoice_line_ids.sale_line_ids.filtered('is_downpayment')
-                                        and not m.invoice_line_ids.filtered(lambda l: l.quantity < 0))
+        down_payments = posted.filtered(
+            lambda m: (
+                m.invoice_line_ids.sale_line_ids.filtered('is_downpayment')
+                and not m.invoice_line_ids.filtered(lambda aml: aml.quantity < 0)
+            )
+        )
         self.assertGreaterEqual(len(down_payments), 3)
         self.assertTrue(down_payments.filtered(lambda m: m.payment_state == 'not_paid'))
 
     def test_credit_notes_applied_and_refunded(self):
+        """The demo has credit notes applied to invoices and refunded."""
         credit_notes = self.moves.filtered(lambda m: m.move_type == 'out_refund' and m.state == 'posted')
         reconciled_with = credit_notes.line_ids.matched_debit_ids.debit_move_id.move_id
         self.assertTrue(reconciled_with.filtered(lambda m: m.move_type == 'out_invoice'), "a credit note applied")
@@ -73,17 +84,22 @@ class TestDemoData(TransactionCase):
         self.assertTrue(credit_notes.filtered(lambda m: m.payment_state == 'not_paid'), "a credit available")
 
     def test_orders_and_payments(self):
+        """The demo has quotations, invoiced orders and payments."""
         orders = self.env['sale.order'].search([('partner_id', 'child_of', self.customers.ids)])
         self.assertTrue(orders.filtered(lambda o: o.state == 'sent'))
         self.assertTrue(orders.filtered(lambda o: o.state == 'sale' and o.invoice_status == 'invoiced'))
         self.assertTrue(orders.filtered(lambda o: o.state == 'sale' and o.invoice_status == 'to invoice'))
         payments = self.env['account.payment'].search(
-            self.env['account.payment']._get_portal_payment_domain(self.customers[0]))
+            self.env['account.payment']._get_portal_payment_domain(self.customers[0])
+        )
         self.assertTrue(payments.filtered('payment_transaction_id'), "an online payment")
         self.assertTrue(payments.filtered(lambda p: not p.payment_transaction_id), "an offline payment")
         if self.env['ir.module.module']._get('payment_demo').state == 'installed':
-            states = set(self.env['payment.transaction'].search(
-                [('partner_id', 'child_of', self.customers[0].id)]).mapped('state'))
+            states = set(
+                self.env['payment.transaction']
+                .search([('partner_id', 'child_of', self.customers[0].id)])
+                .mapped('state')
+            )
             self.assertLessEqual({'pending', 'done', 'cancel'}, states)
 
     def test_posted_documents_are_sent(self):
@@ -91,14 +107,20 @@ class TestDemoData(TransactionCase):
         legal PDF and marks each sent; by download, no email (24)."""
         posted = self.moves.filtered(lambda m: m.state == 'posted')
         self.assertGreaterEqual(len(posted), 30)
-        self.assertFalse(posted.filtered(lambda m: not m.is_move_sent and not m.sending_data),
-                         "every posted document is sent or queued to be")
+        self.assertFalse(
+            posted.filtered(lambda m: not m.is_move_sent and not m.sending_data),
+            "every posted document is sent or queued to be",
+        )
         send_queued_invoices(self.env)
         self.assertFalse(posted.filtered(lambda m: not m.is_move_sent), "every posted document is sent")
-        self.assertFalse(posted.filtered(lambda m: not m.invoice_pdf_report_id),
-                         "every posted document has its invoice PDF, none shows as PROFORMA")
-        self.assertFalse(self.env['mail.mail'].search([('model', '=', 'account.move'), ('res_id', 'in', posted.ids)]),
-                         "no email leaves a demo database")
+        self.assertFalse(
+            posted.filtered(lambda m: not m.invoice_pdf_report_id),
+            "every posted document has its invoice PDF, none shows as PROFORMA",
+        )
+        self.assertFalse(
+            self.env['mail.mail'].search([('model', '=', 'account.move'), ('res_id', 'in', posted.ids)]),
+            "no email leaves a demo database",
+        )
 
     def test_payment_options(self):
         """Both providers published (25); a partial payment allowed; a bank-debit customer (26)."""
@@ -107,8 +129,10 @@ class TestDemoData(TransactionCase):
             self.assertEqual(transfer.state, 'enabled')
             self.assertTrue(transfer.is_published, "customers see Wire Transfer beside paying online")
         partial = self.moves.filtered(lambda m: m.allow_partial_payment)
-        self.assertTrue(partial.filtered(lambda m: m.state == 'posted' and m.amount_residual > 0),
-                        "an invoice still due may be paid in part")
+        self.assertTrue(
+            partial.filtered(lambda m: m.state == 'posted' and m.amount_residual > 0),
+            "an invoice still due may be paid in part",
+        )
         allowed = self.customers.filtered('portal_allow_bank_payment')
         self.assertEqual(allowed, self.env.ref('customer_portal.partner_northwind'))
         demo = self.env.ref('payment.payment_provider_demo', raise_if_not_found=False)
@@ -145,11 +169,17 @@ class TestDemoDataPortal(PortalHttpCase):
         send_queued_invoices(self.env)
 
     def _overdue_invoice(self, customer_xmlid):
-        return self.env['account.move'].search([
-            ('partner_id', '=', self.env.ref(customer_xmlid).id), ('move_type', '=', 'out_invoice'),
-            ('state', '=', 'posted'), ('payment_state', '=', 'not_paid'),
-            ('invoice_date_due', '<', self.env.cr.now().date()),
-        ], order='invoice_date_due', limit=1)
+        return self.env['account.move'].search(
+            [
+                ('partner_id', '=', self.env.ref(customer_xmlid).id),
+                ('move_type', '=', 'out_invoice'),
+                ('state', '=', 'posted'),
+                ('payment_state', '=', 'not_paid'),
+                ('invoice_date_due', '<', self.env.cr.now().date()),
+            ],
+            order='invoice_date_due',
+            limit=1,
+        )
 
     def _open_as(self, login, url):
         self._login_form(login, 'portal-demo')
@@ -158,6 +188,7 @@ class TestDemoDataPortal(PortalHttpCase):
         return page.text
 
     def test_invoice_is_not_proforma(self):
+        """A demo customer's invoice prints as an invoice, not a pro-forma."""
         invoice = self._overdue_invoice('customer_portal.partner_northwind')
         report = self._open_as('emma.wilson@northwind.example', f'/my/invoices/{invoice.id}?report_type=html')
         self.assertIn(invoice.name, report)
@@ -165,8 +196,11 @@ class TestDemoDataPortal(PortalHttpCase):
         self.assertIn('Sarah Lee', self.url_open(f'/my/invoices/{invoice.id}').text, "the salesperson")
 
     def test_payment_options_on_the_invoice(self):
-        if self.env['ir.module.module']._get('payment_demo').state != 'installed' or \
-                self.env['ir.module.module']._get('payment_custom').state != 'installed':
+        """A demo invoice offers the payment options its customer may use, no bank debit when not allowed."""
+        if (
+            self.env['ir.module.module']._get('payment_demo').state != 'installed'
+            or self.env['ir.module.module']._get('payment_custom').state != 'installed'
+        ):
             self.skipTest("the demo is installed without payment_demo and payment_custom")
         invoice = self._overdue_invoice('customer_portal.partner_northwind')
         page = self._open_as('emma.wilson@northwind.example', f'/my/invoices/{invoice.id}')
@@ -184,6 +218,7 @@ class TestSuiteImportsEveryModule(BaseCase):
     """Odoo runs only the test modules that tests/__init__.py imports: none is left out (28)."""
 
     def test_every_test_module_is_imported(self):
+        """Every tests/test_*.py module is imported by tests/__init__.py, so that it runs."""
         loaded = {module.__name__.rsplit('.', 1)[-1] for module in get_test_modules('customer_portal')}
         on_disk = {path.stem for path in Path(__file__).resolve().parent.glob('test_*.py')}
         self.assertTrue(on_disk)

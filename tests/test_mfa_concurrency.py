@@ -14,7 +14,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import totp
-from .test_mfa_common import totp_code
+from .common_mfa import totp_code
 
 T0 = 1763719200  # 2025-11-21 10:00:00 UTC, a multiple of 30 s
 
@@ -62,6 +62,7 @@ class TestMfaVerifier(TransactionCase):
                 self.assertEqual(self.user._totp_burn_code(self._code(step)), step)
 
     def test_replay(self):
+        """A code is accepted once; its step and earlier ones are refused afterwards."""
         c = T0 // 30
         with freeze_time('2025-11-21 10:00:10'):
             self.assertEqual(self.user._totp_burn_code(self._code(c)), c)
@@ -82,6 +83,7 @@ class TestMfaVerifier(TransactionCase):
         self.assertFalse(self.user._totp_store_step(step - 1), "older step refused")
 
     def test_enrollment_code_burnt(self):
+        """The code that enrolls an app cannot be used again to sign in."""
         user = new_test_user(self.env, login='mfa_enroll_burn', groups='base.group_portal')
         secret = totp.generate_secret()
         with freeze_time('2025-11-21 10:00:10'):
@@ -100,6 +102,7 @@ class TestMfaVerifier(TransactionCase):
             self.assertIsNotNone(self.user._totp_burn_code(code))
 
     def test_backup_code_once(self):
+        """A backup code works once."""
         codes = self.user._portal_mfa_generate_backup_codes()
         self.assertEqual(self.user.portal_mfa_backup_code_count, 10)
         self.assertTrue(self.user._portal_mfa_use_backup_code(codes[0]))
@@ -111,6 +114,7 @@ class TestMfaVerifier(TransactionCase):
         self.assertTrue(self.user._portal_mfa_use_backup_code(new_codes[1]))
 
     def test_enforcement_rules(self):
+        """MFA is enforced on the portal users of a company that asks for it, never on employees."""
         employee = new_test_user(self.env, login='mfa_verifier_emp')
         self.assertFalse(employee._portal_mfa_is_enforced())
         self.assertIsNone(employee._mfa_url())
@@ -186,25 +190,30 @@ class TestMfaConcurrency(TransactionCase):
             for thread in threads:
                 thread.join(timeout=30)
         self.assertFalse(any(thread.is_alive() for thread in threads), "no thread is stuck")
-        self.assertEqual([record.getMessage()[:200] for record in errors.records], [],
-                         "the expected race logs no ERROR or CRITICAL")
+        self.assertEqual(
+            [record.getMessage()[:200] for record in errors.records], [], "the expected race logs no ERROR or CRITICAL"
+        )
         return outcomes
 
     def _attempts(self, success):
         with self.registry.cursor() as cr:
-            cr.execute("SELECT COUNT(*) FROM res_users_mfa_attempt WHERE user_id = %s AND success = %s",
-                       (self.uid_, success))
+            cr.execute(
+                "SELECT COUNT(*) FROM res_users_mfa_attempt WHERE user_id = %s AND success = %s", (self.uid_, success)
+            )
             return cr.fetchone()[0]
 
     def test_concurrent_double_submission(self):
+        """Four simultaneous submissions of one code: one sign-in, three refusals."""
         outcomes = self._run_concurrently(totp_code(self.secret))
         self.assertEqual(sorted(outcomes), ['refused', 'refused', 'refused', 'success'], outcomes)
 
     def test_concurrent_backup_code(self):
+        """Four simultaneous submissions of one backup code: one sign-in, three refusals."""
         outcomes = self._run_concurrently(self.codes[0])
         self.assertEqual(sorted(outcomes), ['refused', 'refused', 'refused', 'success'], outcomes)
 
     def test_failure_survives_rollback(self):
+        """A failed code is counted even when the request's transaction is rolled back."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             with self.assertRaises(AccessDenied):
@@ -258,6 +267,7 @@ class TestMfaConcurrency(TransactionCase):
         foreign key check would wait on it forever: the lock timeout makes it an error instead
         of a worker hung while holding the account's lock."""
         from ..models import res_users as res_users_module
+
         wrong = '000000' if totp_code(self.secret) != '000000' else '111111'
         with patch.object(res_users_module, 'MFA_THROTTLE_LOCK_TIMEOUT', '1s'):
             outcomes = self._check_holding_row_lock("SELECT id FROM res_users WHERE id = %s FOR UPDATE", wrong)

@@ -2,16 +2,15 @@
 import html
 import json
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import backup_codes, totp
-from .test_mfa_common import BACKUP_CODE_RE, MfaHttpCase, totp_code
+from .common_mfa import BACKUP_CODE_RE, MfaHttpCase, totp_code
 
 
 @tagged('post_install', '-at_install')
 class TestMfaEnrollment(MfaHttpCase):
-
     def test_enrollment_full_flow(self):
         """M1: password, enrollment page while half-signed-in, code, backup codes, /my."""
         user = self.portal_user
@@ -28,22 +27,36 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertEqual(self._enroll_page()[1], secret)
 
         # A wrong code and a secret chosen by the client are refused.
-        response = self.url_open('/web/login/totp/enroll', data={
-            'csrf_token': self._csrf(page), 'totp_token': '000000' if totp_code(secret) != '000000' else '111111',
-        })
+        response = self.url_open(
+            '/web/login/totp/enroll',
+            data={
+                'csrf_token': self._csrf(page),
+                'totp_token': '000000' if totp_code(secret) != '000000' else '111111',
+            },
+        )
         self.assertIn('Verification failed', response.text)
         own_secret = totp.generate_secret()
-        response = self.url_open('/web/login/totp/enroll', data={
-            'csrf_token': self._csrf(page), 'secret': own_secret, 'totp_token': totp_code(own_secret),
-        })
+        response = self.url_open(
+            '/web/login/totp/enroll',
+            data={
+                'csrf_token': self._csrf(page),
+                'secret': own_secret,
+                'totp_token': totp_code(own_secret),
+            },
+        )
         self.assertIn('Verification failed', response.text)
         self.assertFalse(user.totp_enabled)
         self._assert_not_signed_in()
 
         enroll_code = totp_code(secret)
-        response = self.url_open('/web/login/totp/enroll', data={
-            'csrf_token': self._csrf(page), 'totp_token': enroll_code,
-        }, allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp/enroll',
+            data={
+                'csrf_token': self._csrf(page),
+                'totp_token': enroll_code,
+            },
+            allow_redirects=False,
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn('Continue to sign in', response.text)
         self.assertIn('href="/my"', response.text)
@@ -84,10 +97,15 @@ class TestMfaEnrollment(MfaHttpCase):
                 self.assertNotIn(code, text, url)
         # Signed in, the enrollment page cannot replace the secret, whatever is posted.
         own_secret = totp.generate_secret()
-        response = self.url_open('/web/login/totp/enroll', data={
-            'csrf_token': self._csrf(self.url_open('/my/security')), 'secret': own_secret,
-            'totp_token': totp_code(own_secret),
-        }, allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp/enroll',
+            data={
+                'csrf_token': self._csrf(self.url_open('/my/security')),
+                'secret': own_secret,
+                'totp_token': totp_code(own_secret),
+            },
+            allow_redirects=False,
+        )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(user.sudo().totp_secret, secret, "the secret is unchanged")
         self.assertEqual(user.portal_mfa_backup_code_count, 10, "no new backup codes")
@@ -101,6 +119,7 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 10)
 
     def test_enroll_route_refusals(self):
+        """The enrollment page refuses whoever is not half signed in without an app."""
         # Not half-signed-in: back to the login page.
         response = self._get('/web/login/totp/enroll')
         self.assertEqual(response.status_code, 303)
@@ -114,6 +133,7 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertNotIn('enroll', response.headers['Location'])
 
     def test_employees_not_affected(self):
+        """Employees sign in as in stock Odoo, without enrollment."""
         employee = new_test_user(self.env, login='mfa_employee', password='Employee-pass-1', company_id=self.company.id)
         response = self._login(employee.login, 'Employee-pass-1')
         self.assertEqual(response.status_code, 303)
@@ -123,10 +143,15 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertFalse(employee._rpc_api_keys_only())
 
     def test_other_company_not_affected(self):
+        """The portal users of a company that does not enforce MFA sign in without it."""
         other_company = self.env['res.company'].create({'name': "MFA Other Co"})
         other_user = new_test_user(
-            self.env, login='mfa_other_portal', groups='base.group_portal', password='Other-pass-1',
-            company_id=other_company.id, company_ids=[other_company.id],
+            self.env,
+            login='mfa_other_portal',
+            groups='base.group_portal',
+            password='Other-pass-1',
+            company_id=other_company.id,
+            company_ids=[other_company.id],
         )
         response = self._login(other_user.login, 'Other-pass-1')
         self.assertNotIn('totp', response.headers['Location'])
@@ -135,8 +160,13 @@ class TestMfaEnrollment(MfaHttpCase):
     def test_p3_off_keeps_mfa(self):
         """M5: P3 off enforces nothing new, but who set MFA up still needs a code."""
         secret = self._set_secret(self.portal_user)
-        other = new_test_user(self.env, login='mfa_portal_nototp', groups='base.group_portal',
-                              password='Nototp-pass-1', company_id=self.company.id)
+        other = new_test_user(
+            self.env,
+            login='mfa_portal_nototp',
+            groups='base.group_portal',
+            password='Nototp-pass-1',
+            company_id=self.company.id,
+        )
         # Half-signed-in while P3 was on; once P3 is off, enrollment is refused (404).
         response = self._login(other.login, 'Nototp-pass-1')
         self.assertIn('/web/login/totp/enroll', response.headers['Location'])
@@ -159,11 +189,6 @@ class TestMfaEnrollment(MfaHttpCase):
         # With P3 off, the customer may disable MFA from /my/security.
         security = self.url_open('/my/security').text
         self.assertIn('id="auth_totp_portal_disable"', security)
-
-    def _call_kw(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request('/web/dataset/call_kw', {
-            'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {},
-        })
 
     def _identity_checked(self, action, password):
         """Answer the identity check that a check_identity method returned, as the portal does."""
@@ -190,10 +215,10 @@ class TestMfaEnrollment(MfaHttpCase):
         secret = self._call_kw('auth_totp.wizard', 'read', [[wizard_id], ['secret']])[0]['secret'].replace(' ', '')
         self.assertTrue(totp.is_valid_secret(secret))
         self.assertNotEqual(secret, own_secret, "the client's secret is replaced by the server's")
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(JsonRpcException, r'^odoo\.exceptions\.AccessError$'):
             self._call_kw('auth_totp.wizard', 'write', [[wizard_id], {'secret': own_secret}])
         self._call_kw('auth_totp.wizard', 'write', [[wizard_id], {'code': totp_code(own_secret)}])
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(JsonRpcException, r'^odoo\.exceptions\.UserError$'):
             self._wizard_enable(wizard_id)
         self.assertFalse(user.totp_enabled, "the code of the client's secret enables nothing")
         # The server's secret works as in stock Odoo.
@@ -211,10 +236,23 @@ class TestMfaEnrollment(MfaHttpCase):
         self._assert_signed_in(self.portal_user)
         action = self._call_kw('res.users', 'action_totp_disable', [[self.portal_user.id]])
         self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': self.portal_password}])
-        response = self.url_open('/web/dataset/call_kw', data=json.dumps({
-            'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                'model': 'res.users.identitycheck', 'method': 'run_check', 'args': [[action['res_id']]], 'kwargs': {}},
-        }), headers={'Content-Type': 'application/json'})
+        response = self.url_open(
+            '/web/dataset/call_kw',
+            data=json.dumps(
+                {
+                    'jsonrpc': '2.0',
+                    'method': 'call',
+                    'id': 1,
+                    'params': {
+                        'model': 'res.users.identitycheck',
+                        'method': 'run_check',
+                        'args': [[action['res_id']]],
+                        'kwargs': {},
+                    },
+                }
+            ),
+            headers={'Content-Type': 'application/json'},
+        )
         self.assertIn('cannot be disabled', response.json()['error']['data']['message'])
         self.assertTrue(self.portal_user.totp_enabled)
         # P3 off: the same call disables it.
@@ -225,6 +263,7 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertFalse(self.portal_user.totp_enabled)
 
     def test_backup_code_format(self):
+        """The backup codes shown at enrollment are in the format the sign-in accepts."""
         secret, codes = self._enroll()
         self.assertTrue(secret)
         for code in codes:

@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from .test_mfa_common import MfaHttpCase, totp_code
+from .common_mfa import MfaHttpCase, totp_code
 
 CODE_RE = re.compile(r'>\s*(\d{6})\s*</span>')
 
@@ -31,16 +31,25 @@ class TestMfaMailEnforce(MfaHttpCase):
 
     def _mailed_code(self):
         self.env.invalidate_all()
-        mail = self.env['mail.mail'].sudo().search([
-            ('email_to', '=', self.portal_user.email),
-            ('subject', '=', "Your two-factor authentication code"),
-        ], order='id desc', limit=1)
+        mail = (
+            self.env['mail.mail']
+            .sudo()
+            .search(
+                [
+                    ('email_to', '=', self.portal_user.email),
+                    ('subject', '=', "Your two-factor authentication code"),
+                ],
+                order='id desc',
+                limit=1,
+            )
+        )
         self.assertTrue(mail, "the code was emailed")
         match = CODE_RE.search(mail.body_html)
         self.assertTrue(match, "the mail shows a 6-digit code")
         return match.group(1)
 
     def test_email_code_signs_in(self):
+        """Without enforcement, a portal user without app signs in with the code sent by email."""
         self.company.portal_enforce_mfa = False
         self.assertEqual(self.portal_user._mfa_type(), 'totp_mail')
         response = self._login(self.portal_user.login, self.portal_password)
@@ -50,8 +59,9 @@ class TestMfaMailEnforce(MfaHttpCase):
         code = self._mailed_code()
 
         wrong = '000000' if code != '000000' else '111111'
-        response = self.url_open('/web/login/totp', data={
-            'csrf_token': self._csrf(page), 'totp_token': wrong}, allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp', data={'csrf_token': self._csrf(page), 'totp_token': wrong}, allow_redirects=False
+        )
         self.assertIn("Verification failed", response.text)
         self._assert_not_signed_in("a wrong emailed code is refused")
 
@@ -60,13 +70,20 @@ class TestMfaMailEnforce(MfaHttpCase):
         page = self.url_open('/web/login/totp', data={'csrf_token': self._csrf(page), 'send_email': '1'})
         self.assertEqual(page.status_code, 200)
         self.assertNotIn("Verification failed", page.text)
-        self.assertGreater(self.env['mail.mail'].sudo().search_count([('email_to', '=', self.portal_user.email)]), mails)
+        self.assertGreater(
+            self.env['mail.mail'].sudo().search_count([('email_to', '=', self.portal_user.email)]), mails
+        )
         self.assertEqual(self._mailed_code(), code, "the same code for the hour")
-        self.assertFalse(self.env['res.users.mfa.attempt'].sudo().search(
-            [('user_id', '=', self.portal_user.id), ('success', '=', False)]), "our throttle is not involved")
+        self.assertFalse(
+            self.env['res.users.mfa.attempt']
+            .sudo()
+            .search([('user_id', '=', self.portal_user.id), ('success', '=', False)]),
+            "our throttle is not involved",
+        )
 
-        response = self.url_open('/web/login/totp', data={
-            'csrf_token': self._csrf(page), 'totp_token': code}, allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp', data={'csrf_token': self._csrf(page), 'totp_token': code}, allow_redirects=False
+        )
         self.assertEqual(response.status_code, 303, "the emailed code signs in")
         self._assert_signed_in(self.portal_user)
 
@@ -79,9 +96,14 @@ class TestMfaMailEnforce(MfaHttpCase):
         response = self._post_second_factor(code)
         self.assertEqual(response.status_code, 303)
         self._assert_signed_in(self.portal_user)
-        self.assertFalse(self.env['mail.mail'].sudo().search([
-            ('email_to', '=', self.portal_user.email),
-            ('subject', '=', "Your two-factor authentication code")]), "no code by email")
+        self.assertFalse(
+            self.env['mail.mail']
+            .sudo()
+            .search(
+                [('email_to', '=', self.portal_user.email), ('subject', '=', "Your two-factor authentication code")]
+            ),
+            "no code by email",
+        )
 
         self._logout()
         self._login(self.portal_user.login, self.portal_password)

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import format_date, mute_logger
 
 from ..tools import totp
-from .test_mfa_common import MfaHttpCase, totp_code
+from .common_mfa import MfaHttpCase, totp_code
 
 
 @tagged('post_install', '-at_install')
@@ -20,25 +20,28 @@ class TestMfaAdminReset(MfaHttpCase):
         super().setUpClass()
         cls.admin_password = 'Admin-MFA-pass-1'
         cls.admin = new_test_user(
-            cls.env, login='mfa_admin', password=cls.admin_password, company_id=cls.company.id,
+            cls.env,
+            login='mfa_admin',
+            password=cls.admin_password,
+            company_id=cls.company.id,
             groups='base.group_user,base.group_erp_manager,base.group_partner_manager',
         )
         cls.employee = new_test_user(
-            cls.env, login='mfa_employee2', password='Employee-pass-2', company_id=cls.company.id,
+            cls.env,
+            login='mfa_employee2',
+            password='Employee-pass-2',
+            company_id=cls.company.id,
             groups='base.group_user,base.group_partner_manager',
         )
 
-    def _call_kw(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request('/web/dataset/call_kw', {
-            'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {},
-        })
-
     def test_admin_reset(self):
+        """An administrator resets a customer's MFA after an identity check; sessions and devices are void."""
         # The customer enrolled and is signed in (session A), with a trusted device.
         secret, codes = self._enroll()
         self._assert_signed_in(self.portal_user)
         self.env['auth_totp.device'].with_user(self.portal_user).sudo()._generate(
-            'browser', "Customer's browser", datetime.now() + timedelta(days=30))
+            'browser', "Customer's browser", datetime.now() + timedelta(days=30)
+        )
         self.assertTrue(self.portal_user.sudo().totp_trusted_device_ids)
         customer_cookies = self.opener.cookies.copy()
         self.assertTrue(self.portal_user.totp_enabled)
@@ -53,7 +56,7 @@ class TestMfaAdminReset(MfaHttpCase):
         self.assertTrue(self.portal_user.totp_enabled, "nothing happens before the identity check")
         # A wrong password does nothing.
         self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': 'wrong'}])
-        with mute_logger('odoo.http'), self.assertRaises(Exception):
+        with mute_logger('odoo.http'), self.assertRaisesRegex(JsonRpcException, r'^odoo\.exceptions\.UserError$'):
             self._call_kw('res.users.identitycheck', 'run_check', [[action['res_id']]])
         self.assertTrue(self.portal_user.totp_enabled)
         self._call_kw('res.users.identitycheck', 'write', [[action['res_id']], {'password': self.admin_password}])
@@ -69,10 +72,16 @@ class TestMfaAdminReset(MfaHttpCase):
         self.assertEqual(len(note), 1)
         self.assertIn(self.admin.name, note.body)
         self.assertEqual(note.subtype_id, self.env.ref('mail.mt_note'))
-        mail = self.env['mail.mail'].sudo().search([
-            ('recipient_ids', 'in', self.portal_partner.ids),
-            ('subject', '=', "Your multi-factor authentication was reset"),
-        ])
+        mail = (
+            self.env['mail.mail']
+            .sudo()
+            .search(
+                [
+                    ('recipient_ids', 'in', self.portal_partner.ids),
+                    ('subject', '=', "Your multi-factor authentication was reset"),
+                ]
+            )
+        )
         self.assertEqual(len(mail), 1, "the customer is emailed")
 
         # The customer's session has ended.
@@ -87,6 +96,7 @@ class TestMfaAdminReset(MfaHttpCase):
         self._assert_not_signed_in()
 
     def test_reset_access(self):
+        """Only administrators may reset a customer's MFA on the model."""
         self._set_secret(self.portal_user)
         partner = self.portal_partner
         with self.assertRaises(AccessError):
@@ -97,23 +107,38 @@ class TestMfaAdminReset(MfaHttpCase):
 
     @mute_logger('odoo.http')
     def test_reset_access_over_http(self):
+        """An employee's reset request over RPC is refused."""
         self._set_secret(self.portal_user)
         self._login(self.employee.login, 'Employee-pass-2')
-        response = self.url_open('/web/dataset/call_kw', data=json.dumps({
-            'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                'model': 'res.partner', 'method': 'action_reset_portal_mfa',
-                'args': [[self.portal_partner.id]], 'kwargs': {}},
-        }), headers={'Content-Type': 'application/json'})
+        response = self.url_open(
+            '/web/dataset/call_kw',
+            data=json.dumps(
+                {
+                    'jsonrpc': '2.0',
+                    'method': 'call',
+                    'id': 1,
+                    'params': {
+                        'model': 'res.partner',
+                        'method': 'action_reset_portal_mfa',
+                        'args': [[self.portal_partner.id]],
+                        'kwargs': {},
+                    },
+                }
+            ),
+            headers={'Content-Type': 'application/json'},
+        )
         self.assertIn('AccessError', response.json()['error']['data']['name'])
         self.assertTrue(self.portal_user.totp_enabled)
 
     def test_reset_button_on_contact_form(self):
+        """The reset button is on the contact form for administrators only."""
         arch = self.env['res.partner'].with_user(self.admin).get_views([(False, 'form')])['views']['form']['arch']
         self.assertIn('action_reset_portal_mfa', arch)
         arch = self.env['res.partner'].with_user(self.employee).get_views([(False, 'form')])['views']['form']['arch']
         self.assertNotIn('action_reset_portal_mfa', arch)
 
     def test_reset_then_signin_with_code_refused(self):
+        """After a reset, the old app's code no longer signs in: enrollment is asked."""
         secret = self._set_secret(self.portal_user)
         # Directly on the model (the identity check is the button's job, tested above).
         self.portal_user._portal_mfa_reset()
@@ -127,6 +152,7 @@ class TestMfaAdminReset(MfaHttpCase):
     # -- only where there is something to reset (issue 8, item 21) -------
 
     def test_reset_refused_without_mfa(self):
+        """A customer who never set MFA up cannot be reset and the status says so."""
         partner = self.portal_partner.with_user(self.admin)
         self.assertFalse(partner.portal_mfa_enabled, "no button: the customer never set MFA up")
         self.assertEqual(partner.portal_mfa_status, "Not set up")
@@ -142,12 +168,15 @@ class TestMfaAdminReset(MfaHttpCase):
         self.assertFalse(mails, "nobody was told of a reset that did not happen")
 
     def test_status_after_enrollment(self):
+        """After enrollment, the contact shows MFA enabled and since when."""
         self._enroll()
         self.env.invalidate_all()
         self.assertTrue(self.portal_user.portal_mfa_setup_date, "enrollment records when")
         partner = self.portal_partner.with_user(self.admin)
         self.assertTrue(partner.portal_mfa_enabled)
-        today = format_date(self.env, fields.Datetime.context_timestamp(partner, self.portal_user.portal_mfa_setup_date).date())
+        today = format_date(
+            self.env, fields.Datetime.context_timestamp(partner, self.portal_user.portal_mfa_setup_date).date()
+        )
         self.assertEqual(partner.portal_mfa_status, f"Set up on {today}")
         self.portal_user._portal_mfa_reset()
         self.env.invalidate_all()
@@ -165,6 +194,7 @@ class TestMfaAdminReset(MfaHttpCase):
         self.assertEqual(self.portal_partner.with_user(self.admin).portal_mfa_enabled, True)
 
     def test_reset_button_only_with_mfa(self):
+        """The reset button shows only when the customer has MFA."""
         arch = self.env['res.partner'].with_user(self.admin).get_views([(False, 'form')])['views']['form']['arch']
         self.assertRegex(arch, r'name="action_reset_portal_mfa"[^>]*invisible="not portal_mfa_enabled"')
         self.assertIn('name="portal_mfa_status"', arch)

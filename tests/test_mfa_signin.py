@@ -1,26 +1,45 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 import json
-import re
 from datetime import timedelta
-from xmlrpc.client import Fault
 
-from odoo.tests import get_db_name, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_mfa_common import MfaHttpCase, totp_code
+from .common_mfa import MfaHttpCase, totp_code
 
 # security.md: anything but 6 ASCII digits (after spaces) is refused with the normal answer.
 HOSTILE_CODES = [
-    '', ' ', '12345', '1234567', '123_456', '+123456', '-12345', '12345.', '0x1e24', '1e5',
-    '１２３４５６', '١٢٣٤٥٦', '۱۲۳۴۵۶', '\t123456', '12\u00a03456', '1' * 10240, 'a' * 10240,
-    '["123456"]', '{"totp_token": "123456"}', '[]', '{}', 'null', '%00', '123456\x00',
-    "' OR 1=1 --", '<script>alert(1)</script>',
+    '',
+    ' ',
+    '12345',
+    '1234567',
+    '123_456',
+    '+123456',
+    '-12345',
+    '12345.',
+    '0x1e24',
+    '1e5',
+    '１２３４５６',
+    '١٢٣٤٥٦',
+    '۱۲۳۴۵۶',
+    '\t123456',
+    '12\u00a03456',
+    '1' * 10240,
+    'a' * 10240,
+    '["123456"]',
+    '{"totp_token": "123456"}',
+    '[]',
+    '{}',
+    'null',
+    '%00',
+    '123456\x00',
+    "' OR 1=1 --",
+    '<script>alert(1)</script>',
 ]
 
 
 @tagged('post_install', '-at_install')
 class TestMfaSignIn(MfaHttpCase):
-
     def setUp(self):
         super().setUp()
         self.secret = self._set_secret(self.portal_user)
@@ -39,8 +58,11 @@ class TestMfaSignIn(MfaHttpCase):
         self.env.invalidate_all()
 
     def _failures(self):
-        return self.env['res.users.mfa.attempt'].sudo().search_count([
-            ('user_id', '=', self.portal_user.id), ('success', '=', False)])
+        return (
+            self.env['res.users.mfa.attempt']
+            .sudo()
+            .search_count([('user_id', '=', self.portal_user.id), ('success', '=', False)])
+        )
 
     def test_code_replay(self):
         """M3: a code is accepted once; that step and earlier ones are refused afterwards."""
@@ -69,22 +91,29 @@ class TestMfaSignIn(MfaHttpCase):
             with self.subTest(code=code[:20]):
                 self._clear_attempts(self.portal_user)
                 self._clear_ip_cooldown()
-                response = self.url_open('/web/login/totp', data={'csrf_token': csrf, 'totp_token': code},
-                                         allow_redirects=False)
+                response = self.url_open(
+                    '/web/login/totp', data={'csrf_token': csrf, 'totp_token': code}, allow_redirects=False
+                )
                 self.assertEqual(response.status_code, 200)
                 self.assertIn('Verification failed', response.text)
                 self._assert_not_signed_in()
         # Repeated parameters, a missing one, a JSON body.
         self._clear_attempts(self.portal_user)
-        response = self.url_open('/web/login/totp', data=[('csrf_token', csrf), ('totp_token', 'x'),
-                                                          ('totp_token', totp_code(self.secret))],
-                                 allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp',
+            data=[('csrf_token', csrf), ('totp_token', 'x'), ('totp_token', totp_code(self.secret))],
+            allow_redirects=False,
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn('Verification failed', response.text)
         response = self.url_open('/web/login/totp', data={'csrf_token': csrf}, allow_redirects=False)
         self.assertEqual(response.status_code, 200)
-        response = self.url_open('/web/login/totp', data=json.dumps({'totp_token': ['123456']}),
-                                 headers={'Content-Type': 'application/json'}, allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp',
+            data=json.dumps({'totp_token': ['123456']}),
+            headers={'Content-Type': 'application/json'},
+            allow_redirects=False,
+        )
         self.assertLess(response.status_code, 500)
         self._assert_not_signed_in()
 
@@ -97,8 +126,9 @@ class TestMfaSignIn(MfaHttpCase):
         for code in HOSTILE_CODES:
             with self.subTest(enroll_code=code[:20]):
                 self._clear_attempts(self.portal_user)
-                response = self.url_open('/web/login/totp/enroll', data={'csrf_token': csrf, 'totp_token': code},
-                                         allow_redirects=False)
+                response = self.url_open(
+                    '/web/login/totp/enroll', data={'csrf_token': csrf, 'totp_token': code}, allow_redirects=False
+                )
                 self.assertEqual(response.status_code, 200)
                 self.assertIn('Verification failed', response.text)
         self.assertFalse(self.portal_user.totp_enabled)
@@ -118,8 +148,12 @@ class TestMfaSignIn(MfaHttpCase):
             response = self._post_second_factor(self._wrong_code())
             self.assertIn('Verification failed', response.text)
         self.assertEqual(self._failures(), 5)
-        ips = set(self.env['res.users.mfa.attempt'].sudo().search(
-            [('user_id', '=', self.portal_user.id)]).mapped('ip_address'))
+        ips = set(
+            self.env['res.users.mfa.attempt']
+            .sudo()
+            .search([('user_id', '=', self.portal_user.id)])
+            .mapped('ip_address')
+        )
         self.assertEqual(ips, {'127.0.0.1', '127.0.0.2'})
 
         # 6th attempt: cooldown, the right code is refused too and the message says when.
@@ -157,6 +191,7 @@ class TestMfaSignIn(MfaHttpCase):
         self._assert_signed_in(self.portal_user)
 
     def test_wrong_backup_codes_count(self):
+        """Wrong backup codes count as failures and start the cooldown."""
         self.portal_user._portal_mfa_generate_backup_codes()
         self._login(self.portal_user.login, self.portal_password)
         for _attempt in range(5):
@@ -177,10 +212,16 @@ class TestMfaSignIn(MfaHttpCase):
         self.assertEqual(response.status_code, 303)
         self._assert_signed_in(self.portal_user)
         self.assertEqual(self.portal_user.portal_mfa_backup_code_count, 9)
-        mail = self.env['mail.mail'].sudo().search([
-            ('recipient_ids', 'in', self.portal_partner.ids),
-            ('subject', '=', "A backup code was used to sign in to your account"),
-        ])
+        mail = (
+            self.env['mail.mail']
+            .sudo()
+            .search(
+                [
+                    ('recipient_ids', 'in', self.portal_partner.ids),
+                    ('subject', '=', "A backup code was used to sign in to your account"),
+                ]
+            )
+        )
         self.assertEqual(len(mail), 1, "the customer is told a backup code was used")
         self.assertIn('9', mail.body_html)
 
@@ -202,10 +243,10 @@ class TestMfaSignIn(MfaHttpCase):
         response = self._post_form('/my/security/backup_codes', {'password': 'wrong password'})
         self.assertEqual(response.status_code, 200)
         self.assertIn('Wrong password', response.text)
-        self.assertNotIn('o_portal_mfa_backup_code"', response.text)
+        self.assertNotIn('o_cp_mfa_backup_code"', response.text)
         response = self._post_form('/my/security/backup_codes', {'password': self.portal_password})
         self.assertEqual(response.status_code, 200)
-        new_codes = response.text.split('o_portal_mfa_backup_code">')[1:]
+        new_codes = response.text.split('o_cp_mfa_backup_code">')[1:]
         new_codes = [c.split('<', 1)[0] for c in new_codes]
         self.assertEqual(len(new_codes), 10)
         self.assertFalse(set(new_codes) & set(old_codes))
@@ -220,184 +261,9 @@ class TestMfaSignIn(MfaHttpCase):
         self._assert_signed_in(self.portal_user)
 
     def test_backup_codes_route_needs_mfa(self):
+        """The backup codes page answers 404 to a user without MFA."""
         self.portal_user.sudo().totp_secret = False
         self.company.portal_enforce_mfa = False
         self._login(self.portal_user.login, self.portal_password)
         self._assert_signed_in(self.portal_user)
         self.assertEqual(self._get('/my/security/backup_codes').status_code, 404)
-
-
-@tagged('post_install', '-at_install')
-class TestMfaEntryPoints(MfaHttpCase):
-    """M6: every way in needs the second factor."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.totp_user = new_test_user(
-            cls.env, login='mfa_portal_totp', groups='base.group_portal', password='Totp-pass-12',
-            company_id=cls.company.id,
-        )
-        if not cls.company.portal_slug:
-            cls.company.portal_slug = 'mfa-entry-points'
-
-    def setUp(self):
-        super().setUp()
-        self.secret = self._set_secret(self.totp_user)
-
-    def _session_authenticate(self, login, password):
-        payload = {'jsonrpc': '2.0', 'method': 'call', 'id': 0, 'params': {
-            'db': get_db_name(), 'login': login, 'password': password}}
-        response = self.url_open('/web/session/authenticate', data=json.dumps(payload),
-                                 headers={'Content-Type': 'application/json'})
-        return response.json()['result']
-
-    @mute_logger('odoo.http')
-    def test_session_authenticate(self):
-        for user, password in ((self.portal_user, self.portal_password), (self.totp_user, 'Totp-pass-12')):
-            with self.subTest(user=user.login):
-                self.assertEqual(self._session_authenticate(user.login, password), {'uid': None})
-                self._assert_not_signed_in()
-                self._logout()
-
-    @mute_logger('odoo.http')
-    def test_rpc_with_password_refused(self):
-        for user, password in ((self.portal_user, self.portal_password), (self.totp_user, 'Totp-pass-12')):
-            with self.subTest(user=user.login):
-                self.assertFalse(self.xmlrpc_common.authenticate(get_db_name(), user.login, password, {}))
-                self.assertFalse(self.xmlrpc_common.authenticate(
-                    get_db_name(), user.login, password, {'interactive': True}))
-                with self.assertRaisesRegex(Fault, 'Access Denied'):
-                    self.xmlrpc_object.execute_kw(get_db_name(), user.id, password, 'res.partner', 'search', [[]])
-                # JSON-RPC
-                response = self.url_open('/jsonrpc', data=json.dumps({
-                    'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                        'service': 'common', 'method': 'authenticate',
-                        'args': [get_db_name(), user.login, password, {}]},
-                }), headers={'Content-Type': 'application/json'})
-                self.assertFalse(response.json()['result'])
-        # P3 off: a portal user without TOTP may use RPC again (nothing new enforced), one with
-        # TOTP may not (as stock Odoo).
-        self.company.portal_enforce_mfa = False
-        self.assertEqual(self.xmlrpc_common.authenticate(
-            get_db_name(), self.portal_user.login, self.portal_password, {}), self.portal_user.id)
-        self.assertFalse(self.xmlrpc_common.authenticate(get_db_name(), self.totp_user.login, 'Totp-pass-12', {}))
-
-    def test_signup_auto_login(self):
-        self.env['ir.config_parameter'].sudo().set_param('auth_signup.invitation_scope', 'b2c')
-        response = self._post_form('/web/signup', {
-            'login': 'mfa.signup@example.com', 'name': "Sig Nup", 'password': 'Signup-pass-1',
-            'confirm_password': 'Signup-pass-1', 'redirect': '/my',
-        })
-        user = self.env['res.users'].search([('login', '=', 'mfa.signup@example.com')])
-        self.assertTrue(user, "the account was made")
-        self.assertTrue(user._portal_mfa_is_enforced())
-        self.assertEqual(response.status_code, 303)
-        self.assertIn('/web/login/totp/enroll', response.headers['Location'])
-        self._assert_not_signed_in("sign-up does not sign in before the second factor")
-
-    def test_reset_password_auto_login(self):
-        for user in (self.portal_user, self.totp_user):
-            with self.subTest(user=user.login):
-                self._logout()
-                user.partner_id.sudo().signup_prepare(signup_type='reset')
-                token = user.partner_id.sudo()._generate_signup_token()
-                response = self._post_form(f'/web/reset_password?token={token}', {
-                    'token': token, 'login': user.login,
-                    'password': 'New-pass-123', 'confirm_password': 'New-pass-123',
-                })
-                self.assertEqual(response.status_code, 303)
-                self.assertIn('/web/login/totp', response.headers['Location'])
-                self._assert_not_signed_in("password reset does not sign in before the second factor")
-
-    def _half_signed_in_routes(self):
-        """(url, type, auth, methods, ours) of every route of customer_portal and every /my and /portal
-        route, read from the routing map, with sample values for their arguments."""
-        slug = self.company.portal_slug
-        self.assertTrue(slug, "the company has a portal address")
-        samples = [
-            (re.compile(r'<int(?:\([^)]*\))?:\w+>'), '1'),
-            (re.compile(r'<string(?:\([^)]*\))?:slug>'), slug),
-            (re.compile(r'<[^>]+>'), '1'),
-        ]
-        routes = {}
-        for rule in self.env['ir.http'].routing_map().iter_rules():
-            endpoint = rule.endpoint
-            func = getattr(endpoint, 'func', endpoint)
-            ctrl, name = getattr(func, '__self__', None), getattr(func, '__name__', '')
-            ours = ctrl is not None and any(
-                cls.__module__.startswith('odoo.addons.customer_portal.') and name in vars(cls)
-                for cls in type(ctrl).__mro__)
-            if not (ours or rule.rule.startswith(('/my', '/portal/'))):
-                continue
-            if rule.rule.startswith('/web/login') or rule.rule.startswith('/customer_portal/test/'):
-                continue  # the sign-in pages themselves
-            url = rule.rule
-            for pattern, value in samples:
-                url = pattern.sub(value, url)
-            routing = endpoint.routing
-            routes[url] = (routing['type'], routing['auth'], routing.get('methods'), ours)
-        return routes
-
-    @mute_logger('odoo.http', 'odoo.addons.http_routing.models.ir_http')
-    def test_half_signed_in_route_matrix(self):
-        """A half-signed-in session reaches nothing but the second-factor pages: every route of
-        ours and every /my and /portal route (from the routing map), /web, /odoo and the RPC."""
-        routes = self._half_signed_in_routes()
-        for url in ('/my', '/my/invoices', '/my/payments', '/my/statement', '/my/credit_notes', '/my/security',
-                    '/my/security/backup_codes', '/my/invoices/pay', '/my/banner/preview',
-                    '/my/invoices/pay/transaction', f'/portal/{self.company.portal_slug}'):
-            self.assertIn(url, routes, "the matrix covers it")
-        for user, password, page in ((self.portal_user, self.portal_password, '/web/login/totp/enroll'),
-                                     (self.totp_user, 'Totp-pass-12', '/web/login/totp')):
-            with self.subTest(user=user.login):
-                self._logout()
-                response = self._login(user.login, password)
-                self.assertTrue(response.headers['Location'].startswith(page))
-                csrf = self._csrf(self.url_open(page))
-                private = [value for value in (user.login, user.email, user.name) if value]
-                for url, (route_type, auth, methods, ours) in sorted(routes.items()):
-                    with self.subTest(url=url):
-                        if route_type == 'json':
-                            response = self.url_open(url, data=json.dumps({
-                                'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {}}),
-                                headers={'Content-Type': 'application/json'}, allow_redirects=False)
-                            if auth == 'user':
-                                self.assertIn('SessionExpired', response.json()['error']['data']['name'], url)
-                        elif methods and 'GET' not in methods:
-                            response = self.url_open(url, data={'csrf_token': csrf}, allow_redirects=False)
-                        else:
-                            response = self._get(url)
-                        if ours:
-                            # (Some stock routes answer 500 to anyone when a parameter is
-                            # missing, e.g. sale's /my/orders/<id>/document/<id>: not ours.)
-                            self.assertLess(response.status_code, 500, url)
-                        if route_type == 'http' and auth == 'user' and response.status_code != 405:
-                            self.assertIn(response.status_code, (302, 303), url)
-                            self.assertIn('/web/login', response.headers['Location'], url)
-                        for value in private:
-                            self.assertNotIn(value, response.text, f"{url} shows nothing of the user")
-                for url in ('/web', '/odoo', '/odoo/action-base.action_partner_form', '/web/login_successful'):
-                    response = self._get(url)
-                    self.assertIn(response.status_code, (302, 303), url)
-                    self.assertIn('/web/login', response.headers['Location'], url)
-                for route, params in (
-                    ('/web/dataset/call_kw', {'model': 'res.partner', 'method': 'search_read', 'args': [[]],
-                                              'kwargs': {'fields': ['name', 'email'], 'limit': 5}}),
-                    ('/web/dataset/call_kw/res.users/read', {'model': 'res.users', 'method': 'read',
-                                                             'args': [[user.id], ['login']], 'kwargs': {}}),
-                    ('/web/session/get_session_info', {}),
-                    ('/web/action/load', {'action_id': 'base.action_partner_form'}),
-                ):
-                    response = self.url_open(route, data=json.dumps({
-                        'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params,
-                    }), headers={'Content-Type': 'application/json'})
-                    body = response.json()
-                    self.assertNotIn('result', body, route)
-                    self.assertIn('SessionExpired', body['error']['data']['name'], route)
-                    for value in private:
-                        self.assertNotIn(value, response.text, route)
-                # The public session info does not leak the pending user either.
-                self.assertNotIn(user.login, self.url_open('/web/login').text)
-                # And the session is still only half signed in: the code page still asks.
-                self.assertEqual(self._get(page).status_code, 200)

@@ -18,22 +18,41 @@ RFC6238_VECTORS = [
     (20000000000, '65353130'),
 ]
 HOSTILE_CODES = [
-    '', ' ', '12345', '1234567', '123_456', '+123456', '-12345', '12345.', '0x1e24',
-    '１２３４５６', '١٢٣٤٥٦', '123456\n', '\t123456', '12\u00a03456', '1' * 10000,
-    '["123456"]', '{"code": "123456"}', None, 123456, ['123456'], {'code': '123456'},
+    '',
+    ' ',
+    '12345',
+    '1234567',
+    '123_456',
+    '+123456',
+    '-12345',
+    '12345.',
+    '0x1e24',
+    '１２３４５６',
+    '١٢٣٤٥٦',
+    '123456\n',
+    '\t123456',
+    '12\u00a03456',
+    '1' * 10000,
+    '["123456"]',
+    '{"code": "123456"}',
+    None,
+    123456,
+    ['123456'],
+    {'code': '123456'},
 ]
 
 
 @tagged('post_install', '-at_install')
 class TestMfaTools(BaseCase):
-
     def test_rfc6238_vectors(self):
+        """The codes of RFC 6238's test vectors."""
         for t, code8 in RFC6238_VECTORS:
             with self.subTest(t=t):
                 self.assertEqual(totp.current_code(RFC6238_SECRET, t), code8[-6:])
                 self.assertEqual(totp.match(RFC6238_SECRET, code8[-6:], t=t), t // 30)
 
     def test_window_one_step_either_side(self):
+        """A code of the previous or next 30-second step is accepted, no further."""
         t = 1111111109
         step = t // 30
         for delta in (-1, 0, 1):
@@ -44,6 +63,7 @@ class TestMfaTools(BaseCase):
             self.assertIsNone(totp.match(RFC6238_SECRET, code, t=t), "only one step of drift is accepted")
 
     def test_code_normalisation(self):
+        """Spaces around and inside a code are ignored; anything but 6 digits is refused."""
         self.assertEqual(totp.normalize_code('123 456'), '123456')
         self.assertEqual(totp.normalize_code(' 123456 '), '123456')
         for code in HOSTILE_CODES:
@@ -52,6 +72,7 @@ class TestMfaTools(BaseCase):
                 self.assertIsNone(totp.match(RFC6238_SECRET, code, t=59))
 
     def test_secret(self):
+        """Secrets are random 160-bit base32 strings."""
         secrets_made = {totp.generate_secret() for _i in range(50)}
         self.assertEqual(len(secrets_made), 50)
         for secret in secrets_made:
@@ -66,6 +87,7 @@ class TestMfaTools(BaseCase):
         self.assertIn('issuer=My%20Company', uri)
 
     def test_backup_codes(self):
+        """Ten distinct backup codes of at least 10 characters."""
         codes = backup_codes.generate_codes()
         self.assertEqual(len(codes), 10)
         self.assertEqual(len(set(codes)), 10)
@@ -86,6 +108,7 @@ class TestMfaTools(BaseCase):
         self.assertFalse(backup_codes.verify_code(code, 'not a hash'))
 
     def test_qr_code(self):
+        """The QR code as an SVG or PNG data URI."""
         svg = qr.qr_data_uri('otpauth://totp/x?secret=' + RFC6238_SECRET)
         self.assertTrue(svg.startswith('data:image/svg+xml;base64,'))
         self.assertIn(b'<svg', base64.b64decode(svg.split(',', 1)[1]))

@@ -18,17 +18,26 @@ class TestPortalSettings(TransactionCase):
         settings.execute()
 
     def test_slug_generated_from_company_name(self):
+        """The portal address is made from the company's name, numbered when taken."""
         self.assertEqual(self.company_a.portal_slug, 'alpha-trading')
         twin = self.env['res.company'].create({'name': 'Alpha  Trading!'})
         self.assertEqual(twin.portal_slug, 'alpha-trading-2', "a taken name gets a numbered suffix")
-        self.assertEqual(self.env['res.company'].create({'name': 'Café Müller & Söhne'}).portal_slug,
-                         'cafe-muller-sohne')
-        self.assertEqual(self.env['res.company'].create({'name': 'AB'}).portal_slug, 'ab-portal',
-                         "too short names are completed")
-        self.assertEqual(self.env['res.company'].create({'name': 'Portal'}).portal_slug, 'portal-portal',
-                         "reserved words are never generated")
-        self.assertEqual(self.env['res.company'].create({'name': '株式会社'}).portal_slug, 'company-portal',
-                         "a name with no latin letters still gets a valid portal name")
+        self.assertEqual(
+            self.env['res.company'].create({'name': 'Café Müller & Söhne'}).portal_slug, 'cafe-muller-sohne'
+        )
+        self.assertEqual(
+            self.env['res.company'].create({'name': 'AB'}).portal_slug, 'ab-portal', "too short names are completed"
+        )
+        self.assertEqual(
+            self.env['res.company'].create({'name': 'Portal'}).portal_slug,
+            'portal-portal',
+            "reserved words are never generated",
+        )
+        self.assertEqual(
+            self.env['res.company'].create({'name': '株式会社'}).portal_slug,
+            'company-portal',
+            "a name with no latin letters still gets a valid portal name",
+        )
         long_name = self.env['res.company'].create({'name': 'Long ' * 30})
         self.assertLessEqual(len(long_name.portal_slug), 63)
         self.assertFalse(self.company_a._get_portal_slug_error(long_name.portal_slug))
@@ -40,6 +49,7 @@ class TestPortalSettings(TransactionCase):
             self.assertFalse(company._get_portal_slug_error(company.portal_slug), company.portal_slug)
 
     def test_settings_stored_per_company(self):
+        """The portal settings are stored per company."""
         self._save_settings(self.company_a, portal_slug='alpha-portal', portal_banner='<p>Hello Alpha</p>')
         self._save_settings(self.company_b, portal_slug='beta-portal', portal_banner='<p>Hello Beta</p>')
         self.assertEqual(self.company_a.portal_slug, 'alpha-portal')
@@ -65,13 +75,34 @@ class TestPortalSettings(TransactionCase):
         self.assertEqual(self.company_a.portal_slug, 'alpha-trading', "another company is untouched")
 
     def test_bad_slug_refused_and_nothing_saved(self):
+        """A bad portal address is refused and no setting is saved."""
         self._save_settings(self.company_a, portal_slug='alpha-portal', portal_banner='<p>Kept</p>')
         self._save_settings(self.company_b, portal_slug='beta-portal')
         bad_slugs = [
-            False, '', '   ', 'my portal', 'Alpha-Portal', 'ALPHA', 'café-portal', 'portal_1', 'a', 'ab',
-            'x' * 64, 'x' * 200, '-alpha', 'alpha-', 'alpha--portal', 'alpha/portal', 'alpha.portal',
+            False,
+            '',
+            '   ',
+            'my portal',
+            'Alpha-Portal',
+            'ALPHA',
+            'café-portal',
+            'portal_1',
+            'a',
+            'ab',
+            'x' * 64,
+            'x' * 200,
+            '-alpha',
+            'alpha-',
+            'alpha--portal',
+            'alpha/portal',
+            'alpha.portal',
             'beta-portal',  # another company's
-            'web', 'my', 'admin', 'portal', 'api', 'login',  # reserved
+            'web',
+            'my',
+            'admin',
+            'portal',
+            'api',
+            'login',  # reserved
         ]
         for bad in bad_slugs:
             with self.subTest(slug=bad):
@@ -82,6 +113,7 @@ class TestPortalSettings(TransactionCase):
                 self.assertIn('Kept', self.company_a.portal_banner, "the banner of a refused save is not kept")
 
     def test_slug_error_messages_are_clear(self):
+        """Each kind of bad portal address gets its own message."""
         company = self.env['res.company']
         self.assertIn('between 3 and 63', company._get_portal_slug_error('ab'))
         self.assertIn('lowercase letters', company._get_portal_slug_error('Ab-c'))
@@ -92,6 +124,7 @@ class TestPortalSettings(TransactionCase):
             self.company_a.portal_slug = self.company_b.portal_slug
 
     def test_banner_sanitized(self):
+        """Scripts and event handlers are removed from the banner."""
         self.company_a.portal_banner = (
             '<p onclick="alert(1)">Closed on Monday</p><script>alert("x")</script>'
             '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">link</a>'
@@ -110,6 +143,7 @@ class TestPortalSettings(TransactionCase):
         self.assertIn('Fermé le lundi', self.company_a.with_context(lang='fr_FR').portal_banner)
 
     def test_empty_banner_shows_nothing(self):
+        """An empty banner shows nothing; an image alone is a banner."""
         for empty in (False, '', '<p><br></p>', '<p> </p>'):
             self.company_a.portal_banner = empty
             self.assertFalse(self.company_a._get_portal_banner(), repr(empty))
@@ -123,10 +157,16 @@ class TestPortalSettingsLayout(HttpCase):
     banner editor has room and its toolbar."""
 
     def test_settings_tour(self):
+        """The portal settings by clicks (tour)."""
         company = self.env.ref('base.main_company')
-        company.write({
-            'portal_slug': 'a-rather-long-portal-name-for-the-northwind-traders-group',
-            'portal_banner': '<p>Room to write</p>',
-        })
-        self.start_tour('/odoo/action-customer_portal.action_customer_portal_settings',
-                        'customer_portal_settings_tour', login='admin')
+        company.write(
+            {
+                'portal_slug': 'a-rather-long-portal-name-for-the-northwind-traders-group',
+                'portal_banner': '<p>Room to write</p>',
+            }
+        )
+        self.start_tour(
+            '/odoo/action-customer_portal.action_customer_portal_settings',
+            'customer_portal_settings_tour',
+            login='admin',
+        )

@@ -1,19 +1,19 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 """Helpers of the MFA tests: they sign in for real (POST /web/login with the page's CSRF
 token, then the second-factor pages), never with HttpCase.authenticate()."""
+
 import html
 import re
 
 from requests.adapters import HTTPAdapter
 
 from odoo import http
-from odoo.tests import new_test_user
 
 from ..tools import totp
 from .common import PortalHttpCase
 
 SECRET_RE = re.compile(r'<span name="secret"[^>]*>([A-Z2-7 ]+)</span>')
-BACKUP_CODE_RE = re.compile(r'<li class="col o_portal_mfa_backup_code">([0-9a-z-]+)</li>')
+BACKUP_CODE_RE = re.compile(r'<li class="col o_cp_mfa_backup_code">([0-9a-z-]+)</li>')
 
 
 class SourceAddressAdapter(HTTPAdapter):
@@ -34,16 +34,17 @@ def totp_code(secret, delta=0):
 
 
 class MfaHttpCase(PortalHttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.portal_enforce_mfa = True
         cls.portal_password = 'Portal-MFA-pass-1'
-        cls.portal_user = new_test_user(
-            cls.env, login='mfa_portal', groups='base.group_portal', password=cls.portal_password,
-            name="Marta Portal", email='marta.portal@example.com', company_id=cls.company.id,
+        cls.portal_user = cls._new_portal_user(
+            'mfa_portal',
+            password=cls.portal_password,
+            name="Marta Portal",
+            email='marta.portal@example.com',
         )
         cls.portal_partner = cls.portal_user.partner_id
 
@@ -98,13 +99,25 @@ class MfaHttpCase(PortalHttpCase):
         response = self._login(login or self.portal_user.login, password or self.portal_password)
         self.assertIn('/web/login/totp/enroll', response.headers.get('Location', ''))
         page, secret = self._enroll_page()
-        response = self.url_open('/web/login/totp/enroll', data={
-            'csrf_token': self._csrf(page), 'totp_token': totp_code(secret),
-        }, allow_redirects=False)
+        response = self.url_open(
+            '/web/login/totp/enroll',
+            data={
+                'csrf_token': self._csrf(page),
+                'totp_token': totp_code(secret),
+            },
+            allow_redirects=False,
+        )
         self.assertEqual(response.status_code, 200)
         codes = [html.unescape(code) for code in BACKUP_CODE_RE.findall(response.text)]
         self.assertEqual(len(codes), 10, "ten backup codes are shown")
         return secret, codes
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        """Call a model's method by JSON-RPC, as the web client does; raises JsonRpcException on error."""
+        return self.make_jsonrpc_request(
+            '/web/dataset/call_kw',
+            {'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {}},
+        )
 
     def _set_secret(self, user, secret=None):
         """Give ``user`` an authenticator app (as enrollment does), without signing in."""
@@ -144,10 +157,12 @@ class MfaHttpCase(PortalHttpCase):
 
         def customer_portal_test_totp_code(self, secret):
             return totp_code(secret)
+
         customer_portal_test_totp_code.routing_type = 'json'
         self.env.registry.clear_cache('routing')
         CustomerPortalMfaHome.customer_portal_test_totp_code = http.route(
-            '/customer_portal/test/totp_code', type='json', auth='none')(customer_portal_test_totp_code)
+            '/customer_portal/test/totp_code', type='json', auth='none'
+        )(customer_portal_test_totp_code)
 
         @self.addCleanup
         def _cleanup():
