@@ -2,8 +2,13 @@ from . import test_portal_routes
 from . import test_portal_settings
 from . import test_mfa_tools
 from . import test_payment_guard
+from . import test_payment_guard_routes
+from . import test_payment_guard_concurrency
 from . import test_bulk_payment
+from . import test_bulk_payment_concurrency
 from . import test_portal_payments
+from . import test_portal_payments_made
+from . import test_portal_invoice_payment
 from . import test_portal_balance
 from . import test_portal_credit_notes
 from . import test_portal_statement

@@ -1,35 +1,31 @@
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from lxml import html
 
-from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, HttpCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 
-from .common_payment import PortalPaymentCommon, PortalPaymentHttpMixin
+from .common_payment import PortalPaymentHttpCommon
 
 # Queries of the bulk payment page, the same for 10 and 200 invoices (23 measured).
 BULK_PAGE_QUERIES = 30
 
 
 @tagged('post_install', '-at_install')
-class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
+class TestBulkPayment(PortalPaymentHttpCommon):
+    """Paying several invoices of the customer company in one transaction (/my/invoices/pay)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_portal_payment_data()
         cls.invoice_a, cls.invoice_b = cls._create_invoices(cls.contact_1, [100.0, 250.5])
         cls.invoice_c = cls._create_invoice(cls.customer, 40.0)
         cls.foreign_invoice = cls._create_invoice(cls.other_customer, 999.0)
 
     def _bulk(self, invoice_ids, amount, **params):
-        return self._jsonrpc('/my/invoices/pay/transaction', self._tx_params(
-            invoice_ids=invoice_ids, amount=amount, **params))
+        return self._jsonrpc(
+            '/my/invoices/pay/transaction', self._tx_params(invoice_ids=invoice_ids, amount=amount, **params)
+        )
 
     def test_bulk_page_pays_all_outstanding_of_the_company(self):
+        """A contact pays every unpaid invoice of the company, not another customer's, at the server's total."""
         # Bob sees the invoices of his company, including those addressed to Anna.
         self.authenticate('cp_pay_bob', 'cp_pay_bob')
         page = self.url_open('/my/invoices/pay')
@@ -39,41 +35,60 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertNotIn(self.foreign_invoice.name, page.text)
         self.assertIn('id="o_payment_form"', page.text)
         self.assertIn('data-amount="390.5"', page.text)
-        self.assertIn('data-portal-invoice-ids="%s"' % ','.join(
-            str(i) for i in (self.invoice_a + self.invoice_b + self.invoice_c).sorted(
-                lambda inv: (inv.invoice_date_due, inv.id)).ids), page.text)
+        self.assertIn(
+            'data-portal-invoice-ids="%s"'
+            % ','.join(
+                str(i)
+                for i in (self.invoice_a + self.invoice_b + self.invoice_c)
+                .sorted(lambda inv: (inv.invoice_date_due, inv.id))
+                .ids
+            ),
+            page.text,
+        )
 
     def test_pending_invoice_left_out_of_all_outstanding(self):
+        """An invoice with a payment in progress is left out of the bulk page, which names it and says why."""
         tx = self._create_tx(self.invoice_b, state='pending')
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         page = self.url_open('/my/invoices/pay')
         tree = html.fromstring(page.content)
-        paid = {a.text_content().strip() for a in tree.xpath("//table[contains(@class, 'o_cp_bulk_payment_invoices')]/tbody//a")}
+        paid = {
+            a.text_content().strip()
+            for a in tree.xpath("//table[contains(@class, 'o_cp_bulk_payment_invoices')]/tbody//a")
+        }
         self.assertEqual(paid, {self.invoice_a.name, self.invoice_c.name})
         self.assertIn('data-amount="140.0"', page.text)
         # The page names the invoice it leaves out, and why (issue 8, item 3).
         [excluded] = tree.xpath("//li[contains(@class, 'o_cp_bulk_payment_excluded_invoice')]")
         self.assertEqual(excluded.xpath('./a')[0].text_content().strip(), self.invoice_b.name)
-        reason = ' '.join(excluded.xpath(".//*[contains(@class, 'o_cp_bulk_payment_excluded_reason')]")[0].text_content().split())
+        reason = ' '.join(
+            excluded.xpath(".//*[contains(@class, 'o_cp_bulk_payment_excluded_reason')]")[0].text_content().split()
+        )
         # The message of the model, as Anna reads it (her time zone and language).
         message = self.invoice_b.with_user(self.portal_user_1).sudo()._get_portal_payment_in_progress_message(tx)
         self.assertEqual(reason, ' '.join(message.split()))
         self.assertIn(tx.reference, reason)
         self.assertIn('250.50', excluded.text_content())
         # Outstanding total of the home = paid here + left out here.
-        self.assertEqual(140.0 + self.invoice_b.amount_residual,
-                         sum((self.invoice_a + self.invoice_b + self.invoice_c).mapped('amount_residual')))
+        self.assertEqual(
+            140.0 + self.invoice_b.amount_residual,
+            sum((self.invoice_a + self.invoice_b + self.invoice_c).mapped('amount_residual')),
+        )
 
     def test_everything_in_progress_says_so(self):
+        """With a payment in progress on every invoice, the bulk page says so and offers no payment form."""
         self._create_tx(self.invoice_a + self.invoice_b + self.invoice_c, state='pending')
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         tree = html.fromstring(self.url_open('/my/invoices/pay').content)
-        self.assertIn('Every invoice you owe has a payment in progress.',
-                      tree.xpath("//*[contains(@class, 'o_cp_bulk_payment_error')]")[0].text_content())
+        self.assertIn(
+            'Every invoice you owe has a payment in progress.',
+            tree.xpath("//*[contains(@class, 'o_cp_bulk_payment_error')]")[0].text_content(),
+        )
         self.assertEqual(len(tree.xpath("//li[contains(@class, 'o_cp_bulk_payment_excluded_invoice')]")), 3)
         self.assertFalse(tree.xpath("//form[@id='o_payment_form']"))
 
     def test_invoice_list_says_why_there_is_no_pay_now(self):
+        """The invoice list shows "Payment in progress" with its reason instead of Pay Now."""
         tx = self._create_tx(self.invoice_b, state='pending')
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         for bulk in (True, False):
@@ -87,8 +102,10 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
             row_b = rows[self.invoice_b.name]
             [note] = row_b.xpath(".//*[contains(@class, 'o_cp_list_payment_in_progress')]")
             self.assertEqual(note.text_content().strip(), 'Payment in progress')
-            self.assertEqual(note.get('title'),
-                             self.invoice_b.with_user(self.portal_user_1).sudo()._get_portal_payment_in_progress_message(tx))
+            self.assertEqual(
+                note.get('title'),
+                self.invoice_b.with_user(self.portal_user_1).sudo()._get_portal_payment_in_progress_message(tx),
+            )
             self.assertFalse(row_b.xpath(".//a[@title='Pay Now']"))
             row_a = rows[self.invoice_a.name]
             self.assertTrue(row_a.xpath(".//a[@title='Pay Now']"))
@@ -105,6 +122,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
             self.assertEqual(words, 'Invoices Pay Invoices', url)
 
     def test_bulk_payment_one_transaction_server_amount(self):
+        """Paying selected invoices makes one transaction of the server's amount, which pays them all."""
         self.authenticate('cp_pay_bob', 'cp_pay_bob')
         page = self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id},{self.invoice_b.id}')
         self.assertIn('data-amount="350.5"', page.text)
@@ -121,6 +139,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertTrue(all(inv.payment_state in ('paid', 'in_payment') for inv in self.invoice_a + self.invoice_b))
 
     def test_replayed_notification_creates_one_payment(self):
+        """A provider notification received three times makes one payment."""
         tx = self._create_tx(self.invoice_a + self.invoice_b, partner=self.contact_1)
         notification = {'reference': tx.reference, 'simulated_state': 'done', 'payment_details': '4242'}
         for _replay in range(3):
@@ -131,9 +150,11 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertEqual(payments.amount, 350.5)
 
     def test_foreign_invoice_refuses_whole_request(self):
+        """Another customer's, an unknown or a draft invoice in the selection refuses the whole request."""
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
-        self._assert_rpc_error(self._bulk([self.invoice_a.id, self.foreign_invoice.id], 1099.0),
-                               "cannot pay one of the selected invoices")
+        self._assert_rpc_error(
+            self._bulk([self.invoice_a.id, self.foreign_invoice.id], 1099.0), "cannot pay one of the selected invoices"
+        )
         page = self.url_open(f'/my/invoices/pay?invoice_ids={self.invoice_a.id},{self.foreign_invoice.id}')
         self.assertEqual(page.status_code, 400)
         self.assertNotIn(self.foreign_invoice.name, page.text)
@@ -145,6 +166,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertFalse(self._active_txs(self.invoice_a + self.foreign_invoice + draft), "Nothing was created")
 
     def test_other_company_user_cannot_pay(self):
+        """A user of another customer neither pays nor sees our invoices on the bulk page."""
         self.authenticate('cp_pay_deco', 'cp_pay_deco')
         self._assert_rpc_error(self._bulk([self.invoice_a.id], 100.0))
         page = self.url_open('/my/invoices/pay')
@@ -153,6 +175,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertFalse(self._active_txs(self.invoice_a))
 
     def test_mixed_currencies_refused(self):
+        """Invoices in different currencies cannot be paid together."""
         invoice_eur = self._create_invoice(self.contact_1, 80.0, currency=self.other_currency)
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         self._assert_rpc_error(self._bulk([self.invoice_a.id, invoice_eur.id], 180.0), "different currencies")
@@ -161,18 +184,22 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertFalse(self._active_txs(self.invoice_a + invoice_eur))
 
     def test_tampered_amount_and_currency_refused(self):
+        """An amount or a currency other than the server's is refused and creates nothing."""
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         ids = [self.invoice_a.id, self.invoice_b.id]
         for amount in (0.01, -1, 350.49, 350.51, "1e9", None, True):
             self._assert_rpc_error(self._bulk(ids, amount))
-        raw = ('{"invoice_ids": %s, "provider_id": %s, "payment_method_id": %s, "flow": "direct", '
-               '"tokenization_requested": false, "landing_route": "/my", "is_validation": false, "amount": NaN}'
-               % (ids, self.provider.id, self.payment_method.id))
+        raw = (
+            '{"invoice_ids": %s, "provider_id": %s, "payment_method_id": %s, "flow": "direct", '
+            '"tokenization_requested": false, "landing_route": "/my", "is_validation": false, "amount": NaN}'
+            % (ids, self.provider.id, self.payment_method.id)
+        )
         self._assert_rpc_error(self._jsonrpc('/my/invoices/pay/transaction', raw_params=raw))
         self._assert_rpc_error(self._bulk(ids, 350.5, currency_id=self.other_currency.id))
         self.assertFalse(self._active_txs(self.invoice_a + self.invoice_b))
 
     def test_malformed_selection(self):
+        """A malformed selection of invoices answers 400 or 404 (never 500) and creates nothing."""
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         for invoice_ids in ('abc', '1,,x', '-1', '0', 'A' * 4096, '1e3', '%s.0' % self.invoice_a.id):
             page = self.url_open('/my/invoices/pay?invoice_ids=' + invoice_ids)
@@ -184,6 +211,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertNotEqual(page.status_code, 500)
 
     def test_bulk_payment_off_is_404(self):
+        """With bulk payments off, the page and its transaction route answer 404 and the list has no checkboxes."""
         self.company.portal_bulk_payment = False
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         self.assertEqual(self.url_open('/my/invoices/pay').status_code, 404)
@@ -196,6 +224,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertFalse(self._active_txs(self.invoice_a))
 
     def test_anonymous_redirected(self):
+        """A visitor is sent to the login page and cannot start a bulk payment."""
         page = self.url_open('/my/invoices/pay', allow_redirects=False)
         self.assertIn(page.status_code, (302, 303))
         self.assertIn('/web/login', page.headers.get('Location', ''))
@@ -203,6 +232,7 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertFalse(self._active_txs(self.invoice_a))
 
     def test_invoice_list_checkboxes(self):
+        """The invoice list has a checkbox on each payable invoice, none on a pending one."""
         self._create_tx(self.invoice_b, state='pending')
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         page = self.url_open('/my/invoices')
@@ -211,11 +241,13 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         self.assertNotIn(f'value="{self.invoice_b.id}"', page.text, "No checkbox on a pending invoice")
 
     def test_overdue_pay_now_pays_all_outstanding(self):
+        """Stock's overdue Pay Now leads to the bulk page."""
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         page = self.url_open('/my/invoices/overdue', allow_redirects=False)
         self.assertIn('/my/invoices/pay', page.headers.get('Location', ''))
 
     def test_bulk_page_query_count(self):
+        """The bulk page makes the same number of queries for 10 and 200 invoices."""
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         self.url_open('/my/invoices/pay')  # warm up caches (assets, templates)
         self._create_invoices(self.contact_1, [10.0] * 7)
@@ -226,96 +258,3 @@ class TestBulkPayment(PortalPaymentCommon, PortalPaymentHttpMixin, HttpCase):
         with self.assertQueryCount(BULK_PAGE_QUERIES):
             page = self.url_open('/my/invoices/pay')
         self.assertIn('data-amount="%s"' % (390.5 + 1970.0), page.text)
-
-
-@tagged('post_install', '-at_install')
-class TestBulkPaymentReferenceConcurrency(BaseCase):
-    """Issue 8, item 17: the first bulk payments of a year, started at the same moment by several
-    contacts on different invoices, all start. Real concurrent transactions on committed data, on
-    a year whose range of stock's batch sequence does not exist yet."""
-
-    PAYERS = 6
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            company = env.company
-            company.portal_prevent_duplicate_payment = True
-            if not company.chart_template:
-                env['account.chart.template'].try_loading('generic_coa', company, install_demo=False)
-            # A new year: stock's gapless batch sequence has no range for today.
-            today = fields.Date.context_today(env.user)
-            company.batch_payment_sequence_id.date_range_ids.filtered(
-                lambda rng: rng.date_from <= today <= rng.date_to).unlink()
-            partner = env['res.partner'].create({'name': 'Simultaneous Customer', 'is_company': True})
-            invoices = env['account.move'].create([{
-                'move_type': 'out_invoice',
-                'partner_id': partner.id,
-                'invoice_line_ids': [Command.create({'name': 'Line', 'quantity': 1, 'price_unit': 10.0, 'tax_ids': []})],
-            } for _i in range(2 * cls.PAYERS)])
-            invoices.action_post()
-            cls.partner_id = partner.id
-            cls.invoice_ids = invoices.ids
-            cls.currency_id = invoices[0].currency_id.id
-            cls.provider_id = env.ref('payment.payment_provider_demo').id
-            cls.payment_method_id = env.ref('payment_demo.payment_method_demo').id
-        cls.addClassCleanup(cls._cleanup_data)
-
-    @classmethod
-    def _cleanup_data(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env['payment.transaction'].search([('invoice_ids', 'in', cls.invoice_ids)]).unlink()
-            invoices = env['account.move'].browse(cls.invoice_ids).exists()
-            invoices.button_draft()
-            invoices.with_context(force_delete=True).unlink()
-            env['res.partner'].browse(cls.partner_id).unlink()
-
-    def _pay_selected(self, barrier, invoice_ids):
-        """What "Pay selected" does on the server: the batch reference, then the transaction."""
-        with self.registry.cursor() as cr:
-            # The test runner holds the registry lock: give the cursor its registry directly.
-            cr.transaction = api.Transaction(self.registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            invoices = env['account.move'].browse(invoice_ids)
-            invoices.mapped('name')  # the transaction (and its snapshot) starts before the others commit
-            barrier.wait(timeout=30)
-            try:
-                reference = invoices._get_portal_batch_payment_reference()
-                Transaction = env['payment.transaction']
-                tx = Transaction.create({
-                    'provider_id': self.provider_id,
-                    'payment_method_id': self.payment_method_id,
-                    'reference': Transaction._compute_reference('demo', prefix=reference),
-                    'amount': 10.0 * len(invoice_ids),
-                    'currency_id': self.currency_id,
-                    'partner_id': self.partner_id,
-                    'operation': 'online_direct',
-                    'invoice_ids': [Command.set(invoice_ids)],
-                })
-                cr.commit()
-                return tx.reference
-            except Exception as error:  # noqa: BLE001 -- the test reports what each payer got
-                cr.rollback()
-                return f"refused: {error}"
-
-    def test_simultaneous_first_bulk_payments_of_a_year_all_start(self):
-        selections = [self.invoice_ids[i:i + 2] for i in range(0, 2 * self.PAYERS, 2)]
-        barrier = threading.Barrier(self.PAYERS)
-        with self.assertNoLogs(level='ERROR'), ThreadPoolExecutor(max_workers=self.PAYERS) as executor:
-            futures = [executor.submit(self._pay_selected, barrier, selection) for selection in selections]
-            references = [future.result(timeout=120) for future in futures]
-        self.assertFalse([ref for ref in references if ref.startswith("refused")], references)
-        self.assertEqual(len(set(references)), self.PAYERS, "One reference per payment")
-        year = str(fields.Date.today().year)
-        self.assertTrue(all(ref.startswith(f"BULK/{year}/") for ref in references), references)
-        with self.registry.cursor() as cr:
-            cr.transaction = api.Transaction(self.registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            txs = env['payment.transaction'].search([('invoice_ids', 'in', self.invoice_ids)])
-            self.assertEqual(len(txs), self.PAYERS, "Every payer got a payment started")
-            for selection in selections:
-                self.assertEqual(len(txs.filtered(lambda tx: set(tx.invoice_ids.ids) == set(selection))), 1)
