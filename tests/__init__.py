@@ -10,8 +10,10 @@ from . import test_portal_payments
 from . import test_portal_payments_made
 from . import test_portal_invoice_payment
 from . import test_portal_balance
+from . import test_portal_invoice_lists
 from . import test_portal_credit_notes
 from . import test_portal_statement
+from . import test_portal_statement_pdf
 from . import test_portal_statement_report
 from . import test_portal_layout
 from . import test_mfa_concurrency
@@ -23,6 +25,10 @@ from . import test_mfa_devices
 from . import test_mfa_mail_enforce
 from . import test_portal_hostile_input
 from . import test_accessibility
+from . import test_portal_tokens
+from . import test_portal_stock_errors
+from . import test_portal_security_headers
+from . import test_portal_json_errors
 from . import test_demo_data
 from . import test_portal_token_race
 from . import test_portal_detail_pages

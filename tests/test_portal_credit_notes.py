@@ -1,15 +1,16 @@
 from lxml import html
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_portal_account import PortalAccountCommon
 
 
 @tagged('post_install', '-at_install')
-class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
+class TestPortalCreditNotes(PortalAccountCommon):
     """P13 / C6: credit notes, where they were applied and their refunds; refused when off."""
 
     def test_credit_notes_list(self):
+        """The credit notes list shows the company's credit notes."""
         self._login(self.colleague_user)
         response = self.url_open('/my/credit_notes')
         self.assertEqual(response.status_code, 200)
@@ -19,17 +20,22 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
         self.assertEqual(self.url_open('/my/credit_notes?sortby=bogus').status_code, 200)
 
     def test_credit_note_detail_applied_and_refunded(self):
+        """A credit note shows the invoices it was applied to, its refunds and what remains."""
         self._login(self.portal_user)
         response = self.url_open(f'/my/credit_notes/{self.cn1.id}')
         self.assertEqual(response.status_code, 200)
         tree = html.fromstring(response.content)
-        applied = ' '.join(n.text_content() for n in tree.xpath("//table[contains(@class, 'o_cp_credit_note_applied')]"))
+        applied = ' '.join(
+            n.text_content() for n in tree.xpath("//table[contains(@class, 'o_cp_credit_note_applied')]")
+        )
         self.assertIn(self.inv1.name, applied)
         self.assertIn('100.00', applied)
         self.assertFalse(tree.xpath("//table[contains(@class, 'o_cp_credit_note_refunds')]"))
 
         tree = html.fromstring(self.url_open(f'/my/credit_notes/{self.cn3.id}').content)
-        refunds = ' '.join(n.text_content() for n in tree.xpath("//table[contains(@class, 'o_cp_credit_note_refunds')]"))
+        refunds = ' '.join(
+            n.text_content() for n in tree.xpath("//table[contains(@class, 'o_cp_credit_note_refunds')]")
+        )
         self.assertIn(self.refund.move_id.name, refunds)
         self.assertIn('80.00', refunds)
 
@@ -55,8 +61,11 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
         self._login(self.colleague_user)
         tree = html.fromstring(self.url_open('/my/credit_notes').content)
         references = {
-            row.xpath('./td[1]/a')[0].text_content().strip():
-                row.xpath(".//td[contains(@class, 'o_cp_credit_note_reference')]")[0].text_content().strip()
+            row.xpath('./td[1]/a')[0].text_content().strip(): row.xpath(
+                ".//td[contains(@class, 'o_cp_credit_note_reference')]"
+            )[0]
+            .text_content()
+            .strip()
             for row in tree.xpath("//tr[contains(@class, 'o_cp_credit_note_row')]")
         }
         self.assertEqual(references[credit_note.name], self.inv2.name, "the invoice it credits")
@@ -66,8 +75,9 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         tree = html.fromstring(response.content)
         applied_links = tree.xpath("//table[contains(@class, 'o_cp_credit_note_applied')]//a")
-        self.assertEqual([(a.text_content().strip(), a.get('href')) for a in applied_links],
-                         [(self.inv2.name, self.inv2.access_url)])
+        self.assertEqual(
+            [(a.text_content().strip(), a.get('href')) for a in applied_links], [(self.inv2.name, self.inv2.access_url)]
+        )
         self.assertEqual(self.url_open(self.inv2.access_url).status_code, 200)
         self.assertEqual(tree.xpath("//a[contains(@class, 'o_cp_credit_note_origin')]/@href"), [self.inv2.access_url])
         quantity = ' '.join(tree.xpath("//td[contains(@class, 'o_cp_credit_note_quantity')]")[0].text_content().split())
@@ -96,7 +106,9 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
             # The lines naming the move: its own and, for a refund, the payment's memo.
             moves_lines = [line for line in lines if move.name in line.text_content()]
             self.assertTrue(moves_lines, move.name)
-            due = any(small.text_content().split()[:1] == ['Due'] for line in moves_lines for small in line.xpath('.//small'))
+            due = any(
+                small.text_content().split()[:1] == ['Due'] for line in moves_lines for small in line.xpath('.//small')
+            )
             return due, [' '.join(line.text_content().split()) for line in moves_lines]
 
         for credit_note in self.cn1 + self.cn2 + self.cn3:
@@ -107,8 +119,10 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
             self.assertTrue(due, texts)
 
     def test_credit_note_detail_refused(self):
-        internal = new_test_user(self.env, login='cp_internal_nobody', groups='base.group_user',
-                                 company_id=self.company.id)
+        """A credit note is refused to visitors, other customers and employees without rights."""
+        internal = new_test_user(
+            self.env, login='cp_internal_nobody', groups='base.group_user', company_id=self.company.id
+        )
         cases = [
             (None, self.cn1.id, ''),  # anonymous without token
             (self.other_user, self.cn1.id, ''),  # another company's portal user
@@ -136,6 +150,7 @@ class TestPortalCreditNotes(PortalAccountCommon, HttpCase):
         self.assertIn(self.inv1.name, response.text)
 
     def test_credit_notes_setting_off_refuses_routes(self):
+        """With the setting off, the credit note routes answer 404."""
         self.company.portal_display_credit_notes = False
         self._login(self.portal_user)
         for url in ('/my/credit_notes', '/my/credit_notes/page/2', f'/my/credit_notes/{self.cn1.id}'):

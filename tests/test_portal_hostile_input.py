@@ -5,153 +5,48 @@ added later is covered without touching this file), plus the stock routes we gua
 called as anonymous, as a portal user of customer A and as a portal user of customer B, with
 hostile values in every path and query / body parameter it accepts.
 """
-import inspect
-import json
+
 import logging
 import time
 from collections import Counter
-from urllib.parse import quote, urlencode
 
-from odoo import http
 from odoo.tests import tagged
 
-from .common import PortalHttpCase
-from .common_payment import PortalPaymentCommon, PortalPaymentHttpMixin
+from .common_portal_security import (
+    AMOUNT_VALUES,
+    DATE_VALUES,
+    GUARDED_STOCK_ROUTES,
+    JSON_VALUES,
+    NUL,
+    NUMBER_VALUES,
+    TEXT_VALUES,
+    PortalSecurityCommon,
+    hostile_token_values,
+)
 
 _logger = logging.getLogger(__name__)
 
-OUR_MODULE = 'odoo.addons.customer_portal'
-
-# Stock routes we guard, tested even though we may not override them.
-GUARDED_STOCK_ROUTES = {
-    '/invoice/transaction/<int:invoice_id>',
-    '/invoice/transaction/overdue',
-    '/my/invoices/overdue',
-    '/my/invoices/<int:invoice_id>',
-    '/payment/pay',
-    '/web/login/totp',
-    '/my/security',
-    '/my/account',
-    '/my/payment_method',
-}
-
-# Parameters read from **kwargs (not named in any signature) by some routes.
-EXTRA_PARAMS = {
-    '/web/login': ('login', 'password', 'portal'),
-    '/web/login/totp': ('totp_token',),
-    '/web/login/totp/enroll': ('totp_token',),
-    '/my/security': ('old', 'new1', 'new2'),
-    '/my/account': ('name', 'phone', 'email', 'street', 'city', 'zipcode', 'country_id', 'state_id', 'vat'),
-    '/my/payment_method': ('partner_id', 'company_id', 'amount', 'currency_id'),
-}
-# Keyword arguments of the transaction routes (payment.controllers.portal._validate_transaction_kwargs).
-TX_PARAMS = ('amount', 'currency_id', 'provider_id', 'payment_method_id', 'token_id', 'flow',
-             'tokenization_requested', 'landing_route', 'is_validation')
-
-NUL = '\x00'
-# What every parameter gets; the id / amount / token lists add what matters for their kind.
-TEXT_VALUES = ['', '0', '-1', 'NaN', 'abc', NUL, 'x' * 4096, '[1,2]', '{"a":1}', '١٢٣', '1 OR 1=1']
-NUMBER_VALUES = ['', '0', '-1', '99999999', '2147483648', '1e9', 'NaN', 'abc', NUL, '9' * 4096,
-                 '[1,2]', '{"a":1}', '١٢٣', '1 OR 1=1']
-AMOUNT_VALUES = NUMBER_VALUES + ['inf', '-0.01', '0.001']
-DATE_VALUES = TEXT_VALUES + ['2026-02-30', '0000-00-00', '99999-01-01']
-# Real JSON types, for json routes only.
-JSON_VALUES = [None, True, -1, 2 ** 31, 1e308, float('nan'), [1, 2], {'a': 1}]
-
-
-def _rule_controller_method(rule):
-    """(controller instance, method name) of a routing rule's endpoint (functools.partial of the bound method)."""
-    bound = getattr(rule.endpoint, 'func', None)
-    return getattr(bound, '__self__', None), getattr(bound, '__name__', None)
-
-
-def _rule_definitions(rule):
-    """The original functions of every class of the controller that defines the route's method."""
-    ctrl, name = _rule_controller_method(rule)
-    if ctrl is None:
-        return []
-    functions = []
-    for cls in type(ctrl).mro():
-        method = vars(cls).get(name)
-        if method is not None:
-            functions.append(getattr(method, 'original_endpoint', method))
-    return functions
-
-
-def _is_ours(rule):
-    """The route is defined or overridden in the addon (test-only routes of other tests left out)."""
-    functions = [getattr(rule.endpoint, 'original_endpoint', None), *_rule_definitions(rule)]
-    return any(
-        function is not None and function.__module__.startswith(OUR_MODULE + '.')
-        and not function.__module__.startswith(OUR_MODULE + '.tests')
-        for function in functions
-    )
-
 
 @tagged('post_install', '-at_install')
-class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, PortalHttpCase):
+class TestPortalHostileInput(PortalSecurityCommon):
+    """Every route of ours and the stock ones we guard, with hostile values in each parameter."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_portal_payment_data()
-        cls.company.portal_display_credit_notes = True
-        # Customer A (Gemini, Anna) and customer B (Deco): two invoices, a partial payment and a
-        # credit note each, with amounts that appear nowhere else.
-        cls.docs = {
-            'A': cls._customer_documents(cls.customer, cls.contact_1, [4321.87, 1357.91], 111.29, 246.13),
-            'B': cls._customer_documents(cls.other_customer, cls.other_customer, [9876.53, 8642.19], 222.47, 135.79),
-        }
         cls.users = {'anonymous': None, 'A': cls.portal_user_1, 'B': cls.other_portal_user}
-        cls.env.flush_all()
 
     @classmethod
-    def _customer_documents(cls, customer, partner, amounts, paid, refunded):
-        invoices = cls._create_invoices(partner, amounts)
-        credit_note = cls._create_invoices(partner, [refunded], move_type='out_refund')
-        payment = cls.env['account.payment.register'].with_context(
-            active_model='account.move', active_ids=invoices[1].ids,
-        ).create({'amount': paid, 'payment_difference_handling': 'open'})._create_payments()
-        for move in invoices + credit_note:
-            move._portal_ensure_token()
-        residual = invoices[1].amount_residual
-        markers = [customer.name, *(invoices + credit_note).mapped('name'), payment.name]
-        for amount in (*amounts, paid, refunded, residual):
-            markers += [f'{amount:,.2f}', f'{amount:.2f}']
+    def _setup_customer_documents(cls):
+        # Two invoices, a partial payment and a credit note each, no sales order nor transaction.
         return {
-            'invoice': invoices[0], 'invoice_2': invoices[1], 'credit_note': credit_note,
-            'payment': payment, 'markers': markers,
+            'A': cls._customer_documents(cls.contact_1, [4321.87, 1357.91], 111.29, 246.13),
+            'B': cls._customer_documents(cls.other_customer, [9876.53, 8642.19], 222.47, 135.79),
         }
 
     # ------------------------------------------------------------
-    # Routes and their parameters
+    # Hostile values of each parameter
     # ------------------------------------------------------------
-
-    def _routes(self):
-        rules = [
-            rule for rule in self.env['ir.http'].routing_map().iter_rules()
-            if rule.rule in GUARDED_STOCK_ROUTES or _is_ours(rule)
-        ]
-        return sorted(rules, key=lambda rule: rule.rule)
-
-    def _route_params(self, rule):
-        """Path arguments, then the named parameters of every definition, then those read from **kw."""
-        names = {}
-        for argument in sorted(rule.arguments):
-            names[argument] = 'path'
-        for function in _rule_definitions(rule):
-            for parameter in inspect.signature(function).parameters.values():
-                if parameter.name != 'self' and parameter.kind in (
-                        parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
-                    names.setdefault(parameter.name, 'query')
-        for name in EXTRA_PARAMS.get(rule.rule, ()):
-            names.setdefault(name, 'query')
-        if rule.endpoint.routing['type'] == 'json' and '/transaction' in rule.rule:
-            for name in TX_PARAMS:
-                names.setdefault(name, 'query')
-        if any(kind == 'path' and name != 'page' for name, kind in names.items()):
-            names.setdefault('access_token', 'query')  # document routes read it from **kw
-        return names
 
     def _path_document(self, argument, owner):
         docs = self.docs[owner]
@@ -172,10 +67,9 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         foreign_docs = self.docs[foreign]
         foreign_ids = [str(foreign_docs[key].id) for key in ('invoice', 'invoice_2', 'credit_note', 'payment')]
         if name == 'access_token':
-            target = self._path_document('invoice_id', foreign)
-            token = target.access_token
-            values = ['', foreign_docs['invoice_2'].access_token, token[:-1] + ('a' if token[-1] != 'a' else 'b'),
-                      'a' * 4096, '[1,2]', NUL, '¿', token + '¿', '\n' + token]
+            token = self._path_document('invoice_id', foreign).access_token
+            other = foreign_docs['invoice_2'].access_token
+            values = [value for _label, value in hostile_token_values(token, other)] + ['[1,2]', NUL]
         elif name == 'amount':
             values = AMOUNT_VALUES
         elif name.startswith('date') or name.endswith('_date'):
@@ -190,7 +84,7 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         if is_json and kind != 'path':
             values += JSON_VALUES
             if name.endswith('_ids'):
-                values += [[int(i) for i in foreign_ids], [foreign_docs['invoice'].id, 'x'], [2 ** 31]]
+                values += [[int(i) for i in foreign_ids], [foreign_docs['invoice'].id, 'x'], [2**31]]
         return values
 
     # ------------------------------------------------------------
@@ -201,7 +95,8 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         self.env.flush_all()
         partners = (self.customer | self.other_customer).ids
         users = [user.id for user in self.users.values() if user]
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT (SELECT count(*) FROM payment_transaction),
                    (SELECT count(*) FROM account_payment),
                    (SELECT count(*) FROM account_move),
@@ -216,7 +111,9 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
                      WHERE p.commercial_partner_id IN %s),
                    (SELECT string_agg(concat_ws(':', id, password, totp_secret, active), ',' ORDER BY id)
                       FROM res_users WHERE id IN %s)
-        """, [tuple(partners), tuple(users)])
+        """,
+            [tuple(partners), tuple(users)],
+        )
         return self.env.cr.fetchone()
 
     def _last_ids(self):
@@ -253,50 +150,17 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
             if error:
                 name = (error.get('data') or {}).get('name', '')
                 self.assertTrue(
-                    error.get('code') in (100, 404) or (
+                    error.get('code') in (100, 404)
+                    or (
                         name.startswith(('odoo.exceptions.', 'werkzeug.exceptions.'))
-                        and 'InternalServerError' not in name),
-                    f"server error: {name} {(error.get('data') or {}).get('message', '')[:500]}")
+                        and 'InternalServerError' not in name
+                    ),
+                    f"server error: {name} {(error.get('data') or {}).get('message', '')[:500]}",
+                )
 
     # ------------------------------------------------------------
     # Requests
     # ------------------------------------------------------------
-
-    @staticmethod
-    def _url(rule, path_values):
-        """The rule's path with each <converter:argument> placeholder replaced by its (quoted) value."""
-        url, position = rule.rule, 0
-        while '<' in url[position:]:
-            start = url.index('<', position)
-            end = url.index('>', start)
-            argument = url[start + 1:end].split(':')[-1]
-            value = quote(str(path_values[argument]), safe='')
-            url = url[:start] + value + url[end + 1:]
-            position = start + len(value)
-        return url
-
-    def _send(self, rule, method, path_values, params):
-        url = self._url(rule, path_values)
-        if rule.endpoint.routing['type'] == 'json':
-            if method == 'GET':
-                return self.url_open(url, allow_redirects=False)
-            body = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params})
-            return self.url_open(url, data=body.encode(), headers={'Content-Type': 'application/json'},
-                                 allow_redirects=False)
-        if method == 'GET':
-            query = urlencode(params)
-            return self.url_open(url + ('?' + query if query else ''), allow_redirects=False)
-        return self.url_open(url, data={**params, 'csrf_token': http.Request.csrf_token(self)}, allow_redirects=False)
-
-    def _methods(self, rule):
-        declared = rule.endpoint.routing.get('methods')
-        if rule.endpoint.routing['type'] == 'json':
-            return 'json'
-        if not declared:
-            return 'alternate'  # any method: the values are shared between GET and POST
-        if 'GET' in declared and 'POST' in declared:
-            return 'both'
-        return 'GET' if 'GET' in declared else 'POST'
 
     def _exercise(self, rule, caller, foreign):
         is_json = rule.endpoint.routing['type'] == 'json'
@@ -305,8 +169,11 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         # Path ids name another customer's document; on the transaction routes a signed-in caller
         # pays their own invoice, so that the hostile body values reach the payment code.
         own_payment = is_json and '/transaction' in rule.rule and caller != 'anonymous'
-        path_base = {name: self._baseline_path(name, caller if own_payment else foreign)
-                     for name, kind in params.items() if kind == 'path'}
+        path_base = {
+            name: self._baseline_path(name, caller if own_payment else foreign)
+            for name, kind in params.items()
+            if kind == 'path'
+        }
         query_base = self._tx_params() if is_json and '/transaction' in rule.rule else {}
         if is_json and 'overdue' in rule.rule:
             query_base['payment_reference'] = 'hostile'
@@ -342,8 +209,9 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
                         path_values[name] = value
                     else:
                         query[name] = value
-                    with self.subTest(route=rule.rule, caller=caller, method=method, param=name,
-                                      value=repr(value)[:40]):
+                    with self.subTest(
+                        route=rule.rule, caller=caller, method=method, param=name, value=repr(value)[:40]
+                    ):
                         response = self._send(rule, method, path_values, query)
                         count += 1
                         self._check_response(response, markers, is_json)
@@ -365,11 +233,18 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         return count
 
     def test_every_route_resists_hostile_input(self):
+        """Every route answers each hostile value without 500, leak or change in the database."""
         routes = self._routes()
         paths = {rule.rule for rule in routes}
         # The enumeration finds our routes and the guarded stock ones.
-        for expected in ('/my/statement', '/my/invoices/pay/transaction', '/my/credit_notes/<int:credit_note_id>',
-                         '/portal/<string:slug>', '/my/payments/<int:payment_id>', *GUARDED_STOCK_ROUTES):
+        for expected in (
+            '/my/statement',
+            '/my/invoices/pay/transaction',
+            '/my/credit_notes/<int:credit_note_id>',
+            '/portal/<string:slug>',
+            '/my/payments/<int:payment_id>',
+            *GUARDED_STOCK_ROUTES,
+        ):
             self.assertIn(expected, paths)
         started = time.time()
         total, self.accepted = 0, Counter()
@@ -382,5 +257,10 @@ class TestPortalHostileInput(PortalPaymentCommon, PortalPaymentHttpMixin, Portal
         self.assertGreater(total, 1000)
         _logger.info(
             "%d routes, %d hostile requests in %.1f s: %s; payments of the caller's own invoices accepted "
-            "(value read as valid) and checked: %s", len(routes), total, time.time() - started,
-            ', '.join(sorted(paths)), dict(self.accepted))
+            "(value read as valid) and checked: %s",
+            len(routes),
+            total,
+            time.time() - started,
+            ', '.join(sorted(paths)),
+            dict(self.accepted),
+        )

@@ -1,12 +1,11 @@
 from lxml import html
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from .common_portal_account import PortalAccountCommon
 
 
-class PortalLayoutCommon(PortalAccountCommon, HttpCase):
-
+class PortalLayoutCommon(PortalAccountCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -14,7 +13,7 @@ class PortalLayoutCommon(PortalAccountCommon, HttpCase):
         cls.env['ir.config_parameter'].sudo().set_param('account_payment.enable_portal_payment', True)
         cls.payment = cls.unapplied_payment
 
-    def _page(self, url):
+    def _tree(self, url):
         response = self.url_open(url)
         self.assertEqual(response.status_code, 200, url)
         return html.fromstring(response.content)
@@ -25,6 +24,7 @@ class TestPortalPageLayout(PortalLayoutCommon):
     """Issue 8: page titles, list columns and status cells as the browser gets them."""
 
     def test_page_titles_name_the_page(self):
+        """Each page's title names the page."""
         self._login(self.portal_user)
         pages = {
             '/my': 'My Account',
@@ -39,21 +39,24 @@ class TestPortalPageLayout(PortalLayoutCommon):
         }
         for url, title in pages.items():
             with self.subTest(url=url):
-                tree = self._page(url)
+                tree = self._tree(url)
                 self.assertEqual(' '.join(tree.findtext('.//head/title').split()), title)
         admin = self.env.ref('base.user_admin')
         admin.company_ids |= self.company
         self.authenticate('admin', 'admin')
-        tree = self._page(f'/my/banner/preview?company_id={self.company.id}')
+        tree = self._tree(f'/my/banner/preview?company_id={self.company.id}')
         self.assertEqual(tree.findtext('.//head/title'), 'Portal Banner Preview')
 
     def test_invoice_list_cells_hidden_with_their_headers(self):
         """Every cell of a row is hidden on phones exactly when its column's header is: stock's
         t-att-class used to drop "d-none d-md-table-cell" from the Due Date cell."""
         self._login(self.portal_user)
-        tree = self._page('/my/invoices?filterby=all')
+        tree = self._tree('/my/invoices?filterby=all')
         table = tree.xpath("//table[contains(@class, 'o_portal_my_doc_table')]")[0]
-        phone_hidden = lambda el: 'd-none' in el.get('class', '').split()
+
+        def phone_hidden(el):
+            return 'd-none' in el.get('class', '').split()
+
         heads = table.xpath('./thead/tr/th')
         rows = table.xpath('./tbody/tr')
         self.assertTrue(rows)
@@ -75,7 +78,7 @@ class TestPortalPageLayout(PortalLayoutCommon):
             ('/my/credit_notes', "//tr[contains(@class, 'o_cp_credit_note_row')]/td[last()]"),
         ):
             with self.subTest(url=url):
-                cells = self._page(url).xpath(xpath)
+                cells = self._tree(url).xpath(xpath)
                 self.assertTrue(cells)
                 for cell in cells:
                     self.assertIn('text-wrap', cell.get('class', '').split())
@@ -89,14 +92,23 @@ class TestPortalPhoneLayout(PortalLayoutCommon):
     browser_size = '390x844'
 
     def test_phone_invoice_list(self):
+        """The invoice list at phone size (tour)."""
         self.start_tour('/my/invoices?filterby=all', 'customer_portal_phone_invoice_list', login=self.portal_user.login)
 
     def test_phone_statement(self):
-        self.start_tour('/my/statement?period=this_year', 'customer_portal_phone_statement', login=self.portal_user.login)
+        """The statement at phone size (tour)."""
+        self.start_tour(
+            '/my/statement?period=this_year', 'customer_portal_phone_statement', login=self.portal_user.login
+        )
 
     def test_phone_other_lists(self):
-        for url in ('/my/retainer_invoices', '/my/credit_notes', '/my/payments',
-                    f'/my/invoices/pay?invoice_ids={self.inv1.id},{self.inv2.id}'):
+        """The other lists at phone size (tour)."""
+        for url in (
+            '/my/retainer_invoices',
+            '/my/credit_notes',
+            '/my/payments',
+            f'/my/invoices/pay?invoice_ids={self.inv1.id},{self.inv2.id}',
+        ):
             with self.subTest(url=url):
                 self.start_tour(url, 'customer_portal_phone_layout', login=self.portal_user.login)
 
