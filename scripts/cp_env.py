@@ -72,6 +72,17 @@ def ensure_python_requirements(*files):
         pip_install(sys.executable, [arg for file in files for arg in ('-r', str(ROOT / file))], os.devnull)
 
 
+def ensure_bridge_apps():
+    """The apps of the bridges (bridges/requirements.txt: OCA's contract), pip-installed with --no-deps: their
+    wheels require the `odoo` package, which pip must not fetch over the Odoo in use."""
+    if importlib.util.find_spec('odoo.addons.contract'):
+        return
+    if externally_managed():
+        die(f"OCA's contract is missing, and pip must not install into {sys.executable} (externally managed).")
+    with step(f"installing the bridges' apps into {sys.executable} (bridges/requirements.txt, --no-deps)", PIP_HINT):
+        pip_install(sys.executable, ['--no-deps', '-r', str(ROOT / 'bridges' / 'requirements.txt')], os.devnull)
+
+
 def check_odoo():
     version = odoo_major_version()
     if version is None:
@@ -95,6 +106,7 @@ def prepare(command):
     ensure_interpreter(files)
     odoo_package = check_odoo()
     ensure_python_requirements(*files)
+    ensure_bridge_apps()
     ensure_debian_packages(['initdb', 'wkhtmltopdf'] + ([] if command == 'run' else ['chromium']))
     postgres = Postgres()
     postgres.start()

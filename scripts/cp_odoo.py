@@ -16,8 +16,14 @@ ODOO_BIN = ROOT / 'scripts' / 'odoo_bin.py'
 # Installed beside the addon so that the demo shows online payments (payment_demo) and bank
 # transfers announced from the portal (payment_custom's Wire Transfer).
 DEMO_MODULES = [MODULE, 'payment_demo', 'payment_custom']
+# The optional bridges (bridges/, each an addon of its own, on the addons path after the addon): the apps
+# they connect the portal to, installed in the demo and test databases so that the bridges install
+# themselves (auto_install), and the bridges whose tests `make test` runs.
+BRIDGES = ROOT / 'bridges'
+BRIDGE_APPS = ['contract']
+BRIDGE_MODULES = ['customer_portal_contract']
 # Top-level entries of the repository that are not part of the addon (dot-entries are never linked).
-NOT_ADDON = {'__pycache__', 'build', 'dist', 'node_modules'}
+NOT_ADDON = {'__pycache__', 'build', 'dist', 'node_modules', BRIDGES.name}
 LOG_LINE = re.compile(
     r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)'
 )
@@ -70,11 +76,11 @@ def _sync_view(view):
 
 
 def addons_path(odoo_package):
-    """Extra addons (ODOO_ADDONS_PATH), Odoo's addons, then the folder holding the addon's view."""
+    """Extra addons (ODOO_ADDONS_PATH), Odoo's addons, the folder holding the addon's view, the bridges."""
     view = addon_view()
     paths = [str(p) for p in (odoo_package.parent / 'addons', odoo_package / 'addons') if p.is_dir()]
     extra = [p for p in os.environ.get('ODOO_ADDONS_PATH', '').split(',') if p]
-    return ','.join(extra + paths + [str(view.parent)])
+    return ','.join(extra + paths + [str(view.parent)] + ([str(BRIDGES)] if BRIDGES.is_dir() else []))
 
 
 def odoo_command(odoo_package, postgres, *args):
@@ -181,12 +187,15 @@ def serve_demo(odoo_package, postgres):
     port = int(os.environ.get('CP_HTTP_PORT', '8069'))
     workers = int(os.environ.get('CP_WORKERS', '0') or 0)
     if postgres.database_exists(dbname) and postgres.module_installed(dbname, MODULE):
-        install(odoo_package, postgres, dbname, ['-u', MODULE], f"updating the addon in the existing database {dbname}")
+        install(
+            odoo_package, postgres, dbname, ['-u', MODULE, '-i', ','.join(BRIDGE_APPS)],
+            f"updating the addon in the existing database {dbname}",
+        )  # fmt: skip
     else:
         if postgres.database_exists(dbname):
             postgres.drop_database(dbname)  # a half-made database from an interrupted run
         install(
-            odoo_package, postgres, dbname, ['-i', ','.join(DEMO_MODULES)],
+            odoo_package, postgres, dbname, ['-i', ','.join(DEMO_MODULES + BRIDGE_APPS)],
             f"creating the demo database {dbname} (a few minutes)",
         )  # fmt: skip
     slug = postgres.query(dbname, "SELECT portal_slug FROM res_company ORDER BY id LIMIT 1")

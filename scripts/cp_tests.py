@@ -8,11 +8,13 @@ import subprocess
 import time
 
 from cp_base import DATA, MODULE, die, free_port, say
-from cp_odoo import DEMO_MODULES, LOG_LINE, odoo_command
+from cp_odoo import BRIDGE_APPS, BRIDGE_MODULES, DEMO_MODULES, LOG_LINE, odoo_command
 
 # The test database also holds auth_totp_mail_enforce (CE, codes by email; off until its policy is
 # set), which overrides the same second-factor check as the addon: tests/test_mfa_mail_enforce.py.
-TEST_MODULES = DEMO_MODULES + ['auth_totp_mail_enforce']
+# With the apps of the bridges, which then install themselves and run their tests too.
+TEST_MODULES = DEMO_MODULES + ['auth_totp_mail_enforce'] + BRIDGE_APPS
+TESTED_MODULES = [MODULE] + BRIDGE_MODULES
 TEST_TIMEOUT = 30 * 60  # a guard against a hung browser; the suite itself takes a few minutes
 # axe-core, the accessibility engine behind Lighthouse's score, run by tests/test_accessibility.py in the
 # tours' Chromium. Pinned: a new axe version may add rules, and that must be a commit of ours.
@@ -92,7 +94,9 @@ def cmd_test(args):
         self_passed, self_failed = run_selftests(odoo_package, postgres, own) if own or not tags else ([], [])
         if odoo_tags or not tags:
             axe_js = ensure_axe()
-            odoo_tags = ','.join(f'/{MODULE}:{tag}' for tag in odoo_tags) or f'/{MODULE}'
+            odoo_tags = ','.join(f'/{module}:{tag}' for tag in odoo_tags for module in TESTED_MODULES) or ','.join(
+                f'/{module}' for module in TESTED_MODULES
+            )
             returncode, log_path = run_odoo_tests(
                 odoo_package, postgres, 'addon', TEST_MODULES, odoo_tags, quiet=False, env={'CP_AXE_JS': str(axe_js)}
             )

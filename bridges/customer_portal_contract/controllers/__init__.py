@@ -1,0 +1,3 @@
+from . import contracts
+from . import home
+from . import invoices

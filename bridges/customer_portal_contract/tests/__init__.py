@@ -1,0 +1,2 @@
+from . import test_portal_subscriptions
+from . import test_accessibility
