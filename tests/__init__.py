@@ -32,3 +32,4 @@ from . import test_portal_json_errors
 from . import test_demo_data
 from . import test_portal_token_race
 from . import test_portal_detail_pages
+from . import test_i18n
