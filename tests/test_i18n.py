@@ -45,8 +45,9 @@ def i18n_path(name):
     return Path(get_module_path(MODULE)) / 'i18n' / name
 
 
-def exported_msgids(cr):
-    """The msgids Odoo's exporter (TranslationModuleReader, as `--i18n-export`) finds for the addon.
+def exported_terms(cr, lang=None):
+    """The terms Odoo's exporter (TranslationModuleReader, as `--i18n-export`) finds for the addon:
+    {msgid: the set of their translations in ``lang`` in the database ('' where there is none)}.
 
     Its walk of the code follows links through every addons path and counts each file as the module of
     the first folder under its addons path: it is given a folder of links to the addon's own top-level
@@ -62,8 +63,11 @@ def exported_msgids(cr):
             if not (entry.is_dir() and any(entry.glob('*/__manifest__.py'))):
                 (view / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
         with patch.object(odoo.addons, '__path__', [tmp]):
-            reader = TranslationModuleReader(cr, modules=[MODULE])
-            return {source for _module, _type, _name, _res_id, source, _value, _comments in reader}
+            reader = TranslationModuleReader(cr, modules=[MODULE], lang=lang)
+            terms = {}
+            for _module, _type, _name, _res_id, source, value, _comments in reader:
+                terms.setdefault(source, set()).add(value or '')
+            return terms
 
 
 def term_text(entry, value):
@@ -127,7 +131,7 @@ class TestI18nPotCurrent(TransactionCase):
     string without a translation fails here, not in front of a customer."""
 
     def test_pot_is_current(self):
-        exported = exported_msgids(self.env.cr)
+        exported = set(exported_terms(self.env.cr))
         pot = {entry.msgid for entry in polib.pofile(str(i18n_path(f'{MODULE}.pot')))}
         missing, extra = sorted(exported - pot), sorted(pot - exported)
         if missing or extra:
@@ -138,6 +142,24 @@ class TestI18nPotCurrent(TransactionCase):
                 + f"  msgids of the .pot the addon no longer has ({len(extra)}):\n"
                 + ''.join(f"    {msgid!r}\n" for msgid in extra)
             )
+
+
+@tagged('post_install', '-at_install')
+class TestI18nLoaded(TransactionCase):
+    """Each language file, loaded as Odoo loads it for a new language, translates every term of ours in
+    the database: read back by the exporter, each term holds the file's translation (Odoo drops a
+    translation of a view term whose markup does not match, silently)."""
+
+    def test_translations_loaded(self):
+        for lang in ('fr_FR', 'es_ES', 'de_DE'):
+            with self.subTest(lang=lang):
+                self.env['res.lang']._activate_lang(lang)
+                self.env['ir.module.module']._load_module_terms([MODULE], [lang], overwrite=True)
+                po = polib.pofile(str(i18n_path(f"{lang.split('_')[0]}.po")))
+                expected = {entry.msgid: entry.msgstr for entry in po if entry.msgstr != entry.msgid}
+                loaded = exported_terms(self.env.cr, lang)
+                wrong = sorted(msgid for msgid, msgstr in expected.items() if loaded.get(msgid, {msgstr}) != {msgstr})
+                self.assertEqual(wrong, [], f"terms of ours not translated in {lang} once its file is loaded")
 
 
 @tagged('post_install', '-at_install')
