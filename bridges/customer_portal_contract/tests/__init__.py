@@ -1,2 +1,3 @@
+from . import test_subscription_models
 from . import test_portal_subscriptions
 from . import test_accessibility

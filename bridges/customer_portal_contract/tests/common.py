@@ -1,10 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, fields
+from odoo.tests import TransactionCase
 
-from odoo.addons.customer_portal.tests.common import PortalHttpCase
+from odoo.addons.customer_portal.tests.common import PortalHttpCase, PortalUserCommon
 
 
-class SubscriptionHttpCase(PortalHttpCase):
+class SubscriptionCommon(PortalUserCommon):
     """Two customer companies, each with a portal contact; contracts made and invoiced through contract's own
     invoicing (``_recurring_create_invoice``), posted; subscriptions shown (P15) unless a test turns them off."""
 
@@ -58,3 +59,11 @@ class SubscriptionHttpCase(PortalHttpCase):
         for _i in range(invoices):
             contract._recurring_create_invoice().action_post()
         return contract
+
+
+class SubscriptionCase(SubscriptionCommon, TransactionCase):
+    """The subscription data, for the models' tests."""
+
+
+class SubscriptionHttpCase(SubscriptionCommon, PortalHttpCase):
+    """The subscription data, for the routes' tests."""
