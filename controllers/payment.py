@@ -1,12 +1,9 @@
 import math
 
-from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request, route
-from odoo.tools import formatLang
 
-from odoo.addons.account_payment.controllers.payment import PaymentPortal
-from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.account_payment.controllers import payment as payment_portal
 from odoo.addons.payment import utils as payment_utils
 
 # Session key of the amounts set by the business in payment links (/payment/pay), per invoice id.
@@ -31,16 +28,17 @@ def _parse_invoice_ids(invoice_ids):
     return list(dict.fromkeys(ids))
 
 
-def _get_bulk_payment_invoices(invoice_ids):
+def get_bulk_payment_invoices_sudo(invoice_ids):
     """The invoices named by the request (sudo), all of them paid by the caller or none (P10)."""
     ids = _parse_invoice_ids(invoice_ids)
     if ids is None:
         raise UserError(request.env._("The selection of invoices is not valid."))
-    invoices = request.env['account.move'].sudo().browse(ids).exists()
-    if len(invoices) != len(ids):
+    # sudo: the invoices of the caller's colleagues too; _check_portal_payable_by is the access check.
+    invoices_sudo = request.env['account.move'].sudo().browse(ids).exists()
+    if len(invoices_sudo) != len(ids):
         raise UserError(request.env._("You cannot pay one of the selected invoices."))
-    invoices._check_portal_payable_by(request.env.user.partner_id)
-    return invoices
+    invoices_sudo._check_portal_payable_by(request.env.user.partner_id)
+    return invoices_sudo
 
 
 def _is_record_id(value):
@@ -51,7 +49,12 @@ def _is_text(value):
     return isinstance(value, str) and '\x00' not in value
 
 
-class CustomerPortalPaymentPortal(PaymentPortal):
+class PaymentPortal(payment_portal.PaymentPortal):
+    """The routes that create payment transactions of invoices: one invoice (/invoice/transaction),
+    stock's past-due invoices (/invoice/transaction/overdue), a payment link (/payment/pay) and
+    several invoices at once (/my/invoices/pay/transaction, P10). The amounts are computed or checked
+    here, on the server (C2, C3); the duplicate-payment guard (P4) is payment.transaction.create's."""
+
     def _process_transaction(self, partner_id, currency_id, invoice_ids, payment_reference, **kwargs):
         # EXTENDS account_payment: every invoice payment route of ours (single, overdue, bulk) ends
         # here. why: stock hands the values sent by the page to browse() and to the database
@@ -95,9 +98,10 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         # payment (P4 included) and the amount is their residual, whatever the page sent.
         if request.env.user._is_public():
             raise ValidationError(request.env._("Please log in to pay your overdue invoices"))
-        invoices = request.env['account.move'].search(self._get_overdue_invoices_domain()).sudo()
-        invoices._check_portal_payable_by(request.env.user.partner_id)
-        kwargs['amount'] = invoices._get_portal_bulk_payment_amount()
+        # sudo: the check reads the invoices' payment transactions, which portal users cannot.
+        invoices_sudo = request.env['account.move'].search(self._get_overdue_invoices_domain()).sudo()
+        invoices_sudo._check_portal_payable_by(request.env.user.partner_id)
+        kwargs['amount'] = invoices_sudo._get_portal_bulk_payment_amount()
         return super().overdue_invoices_transaction(payment_reference, **kwargs)
 
     @route()
@@ -107,6 +111,7 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         # so that the transaction route accepts it; a link asking for more than is still due
         # charges the amount due, and says so.
         kwargs.pop('portal_payment_link_notice', None)  # set here only, never by the URL
+        # sudo: anyone with the link opens it; its access token is checked below, as stock does.
         invoice_sudo = request.env['account.move'].sudo().browse(self._cast_as_int(invoice_id) or []).exists()
         link_amount = self._cast_as_float(amount)
         if link_amount is not None and not math.isfinite(link_amount):
@@ -116,14 +121,14 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         if invoice_sudo and payment_utils.check_access_token(
             access_token, invoice_sudo.partner_id.id, link_amount, invoice_sudo.currency_id.id
         ):
-            pending_tx = invoice_sudo._get_portal_pending_transaction()
-            if pending_tx:
+            pending_tx_sudo = invoice_sudo._get_portal_pending_transaction()
+            if pending_tx_sudo:
                 return request.render(
                     'customer_portal.portal_payment_in_progress',
                     {
                         'invoice': invoice_sudo,
-                        'pending_tx': pending_tx,
-                        'message': invoice_sudo._get_portal_payment_in_progress_message(pending_tx),
+                        'pending_tx': pending_tx_sudo,
+                        'message': invoice_sudo._get_portal_payment_in_progress_message(pending_tx_sudo),
                     },
                 )
             capped_amount, notice = invoice_sudo._get_portal_payment_link_amount(link_amount)
@@ -154,12 +159,12 @@ class CustomerPortalPaymentPortal(PaymentPortal):
         company = request.env.user.company_id
         if not company.portal_bulk_payment:
             raise request.not_found()
-        invoices = _get_bulk_payment_invoices(invoice_ids)
-        currency = invoices.currency_id
+        invoices_sudo = get_bulk_payment_invoices_sudo(invoice_ids)
+        currency = invoices_sudo.currency_id
         if currency_id is not None and currency_id != currency.id:
             raise UserError(request.env._("The invoices must be paid in %s.", currency.name))
-        total = invoices._get_portal_bulk_payment_amount()
-        if currency.compare_amounts(invoices._parse_portal_payment_amount(amount), total) != 0:
+        total = invoices_sudo._get_portal_bulk_payment_amount()
+        if currency.compare_amounts(invoices_sudo._parse_portal_payment_amount(amount), total) != 0:
             raise UserError(
                 request.env._(
                     "The amount to pay is %(amount)s. Reload the page and try again.",
@@ -167,118 +172,12 @@ class CustomerPortalPaymentPortal(PaymentPortal):
                 )
             )
         self._validate_transaction_kwargs(kwargs)
-        reference = invoices._get_portal_batch_payment_reference() if len(invoices) > 1 else None
+        reference = invoices_sudo._get_portal_batch_payment_reference() if len(invoices_sudo) > 1 else None
         return self._process_transaction(
             request.env.user.partner_id.id,
             currency.id,
-            invoices.ids,
+            invoices_sudo.ids,
             reference,
             amount=total,
             **kwargs,
         )
-
-
-class CustomerPortalInvoicePayment(PortalAccount):
-    def _prepare_my_invoices_values(self, *args, **kwargs):
-        # EXTENDS account: with bulk payments (P10), the column where the customer selects the
-        # invoices to "Pay selected"; each row says whether it may be selected, and why it has no
-        # Pay Now when a payment of it is in progress (P4): account.move._get_invoice_portal_extra_values.
-        values = super()._prepare_my_invoices_values(*args, **kwargs)
-        values['portal_bulk_payment'] = bool(request.env.user.company_id.portal_bulk_payment)
-        return values
-
-    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
-        # EXTENDS account_payment: the payment in progress (P4) and the partial amount (C2).
-        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        values.update(
-            {
-                'portal_pending_tx': invoice._get_portal_pending_transaction(),
-                'portal_allow_partial_payment': invoice.allow_partial_payment and invoice._has_to_be_paid(),
-            }
-        )
-        if values['portal_allow_partial_payment']:
-            values.update(self._get_portal_partial_amount_values(invoice, values.get('amount_due')))
-        return values
-
-    def _get_portal_partial_amount_values(self, invoice, amount):
-        """The amount field of a partial payment (C2): the amount written as the customer reads
-        amounts (decimal places of the invoice currency, separators of their language), and what
-        the page script needs to read a typed amount and to show it in the payment summary."""
-        currency = invoice.currency_id
-        lang = request.env['res.lang']._get_data(code=request.env.lang or 'en_US')
-        amount = currency.round(amount if isinstance(amount, (int, float)) else invoice.amount_residual)
-        return {
-            'portal_partial_amount_text': formatLang(request.env, amount, digits=currency.decimal_places),
-            'portal_partial_amount_format': {
-                'data-digits': currency.decimal_places,
-                'data-decimal-point': lang.decimal_point or '.',
-                'data-thousands-sep': lang.thousands_sep or '',
-                'data-symbol': currency.symbol,
-                'data-position': currency.position,
-                'data-max': currency.round(invoice.amount_residual),
-            },
-        }
-
-    @route()
-    def portal_my_overdue_invoices(self, access_token=None, **kw):
-        # EXTENDS account_payment: with bulk payments, "Pay Now" pays every unpaid invoice.
-        if not request.env.user._is_public() and request.env.user.company_id.portal_bulk_payment:
-            return request.redirect('/my/invoices/pay')
-        return super().portal_my_overdue_invoices(access_token=access_token, **kw)
-
-    @route('/my/invoices/pay', type='http', auth='user', methods=['GET'], website=True, sitemap=False)
-    def portal_bulk_payment(self, invoice_ids=None, **kw):
-        """Pay the chosen invoices (``invoice_ids``, comma separated) or, without them, every
-        unpaid invoice of the customer company, in one payment (P10, C3)."""
-        user = request.env.user
-        if not user.company_id.portal_bulk_payment:
-            raise request.not_found()
-        values = self._prepare_portal_layout_values()
-        values['page_name'] = 'bulk_payment'
-        try:
-            if invoice_ids:
-                invoices = _get_bulk_payment_invoices(invoice_ids)
-            else:
-                invoices, values['portal_invoices_in_progress'] = request.env[
-                    'account.move'
-                ]._get_portal_payable_invoices_split(user.partner_id)
-                if invoices:
-                    invoices._check_portal_payable_by(user.partner_id)
-        except UserError as error:
-            values['error_message'] = error.args[0]
-            return request.render('customer_portal.portal_bulk_payment', values, status=400 if invoice_ids else 200)
-        if not invoices:
-            values['error_message'] = (
-                request.env._("Every invoice you owe has a payment in progress.")
-                if values.get('portal_invoices_in_progress')
-                else request.env._("You have no invoice to pay.")
-            )
-            return request.render('customer_portal.portal_bulk_payment', values)
-        values.update(self._bulk_payment_get_page_view_values(invoices, **kw))
-        return request.render('customer_portal.portal_bulk_payment', values)
-
-    def _bulk_payment_get_page_view_values(self, invoices, **kwargs):
-        currency = invoices.currency_id
-        company = invoices.company_id
-        total = invoices._get_portal_bulk_payment_amount()
-        values = self._get_common_page_view_values(
-            invoices_data={
-                'partner': request.env.user.partner_id,
-                'company': company,
-                'total_amount': total,
-                'currency': currency,
-                'amount_residual': total,
-                'landing_route': '/my/payments',
-                'transaction_route': '/my/invoices/pay/transaction',
-            },
-        )
-        values.update(
-            {
-                'invoices': invoices,
-                'amount': total,
-                'currency': currency,
-                'portal_invoice_ids': ','.join(str(invoice_id) for invoice_id in invoices.ids),
-                'payment_date': fields.Date.context_today(request.env.user),
-            }
-        )
-        return values

@@ -3,8 +3,10 @@
 
 Tokens are made safe for every route in one place: ir.http._dispatch (models/ir_http.py).
 """
+
 from odoo import http
 from odoo.http import request
+
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 # Parameters the stock payment form hands to the provider lookup by name: the same name in the
@@ -24,13 +26,12 @@ def _parse_form_record_id(value):
     """An id sent by a form (ASCII digits in the range of the database's integers), or None."""
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
         record_id = int(value)
-        if 0 < record_id < 2 ** 31:
+        if 0 < record_id < 2**31:
             return record_id
     return None
 
 
 class CustomerPortalStockGuard(PortalAccount):
-
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, **kw):
         # EXTENDS account_payment: a duplicate of a value the payment form computes (partner_id in
@@ -41,7 +42,8 @@ class CustomerPortalStockGuard(PortalAccount):
     def portal_my_overdue_invoices(self, access_token=None, **kw):
         # EXTENDS account_payment: same as the invoice page (its payment form, same lookup).
         return super().portal_my_overdue_invoices(
-            access_token=access_token, **_drop_params(kw, INVOICE_PAGE_RESERVED_PARAMS))
+            access_token=access_token, **_drop_params(kw, INVOICE_PAGE_RESERVED_PARAMS)
+        )
 
     @http.route()
     def payment_method(self, **kwargs):
@@ -74,8 +76,11 @@ class CustomerPortalStockGuard(PortalAccount):
                 data[field_name] = ''
                 if field_name != 'country_id' or partner_creation or partner.can_edit_vat():
                     invalid.append(field_name)
-        text_fields = [name for name in self._get_mandatory_fields() + self._get_optional_fields()
-                       if isinstance(data.get(name), str) and '\x00' in data[name]]
+        text_fields = [
+            name
+            for name in self._get_mandatory_fields() + self._get_optional_fields()
+            if isinstance(data.get(name), str) and '\x00' in data[name]
+        ]
         for field_name in text_fields:
             data[field_name] = data[field_name].replace('\x00', '')
         error, error_message = super().details_form_validate(data, partner_creation=partner_creation)

@@ -229,6 +229,11 @@ class AccountMove(models.Model):
         return [('payment_state', 'in', PORTAL_UNPAID_STATES)]
 
     @api.model
+    def _get_portal_paid_domain(self):
+        """Invoices paid in full, the money received or on its way ("Paid")."""
+        return [('payment_state', 'in', ('paid', 'in_payment'))]
+
+    @api.model
     def _get_portal_past_due_domain(self):
         """Unpaid invoices whose due date has passed ("Past Due", the "Overdue" badge)."""
         return self._get_portal_unpaid_domain() + [('invoice_date_due', '<', fields.Date.today())]
@@ -250,23 +255,29 @@ class AccountMove(models.Model):
     @api.model
     def _get_portal_payable_domain(self, partner):
         """The invoices ``partner`` may pay from the portal, as a search domain (the rule is
-        ``_get_portal_payable_error``)."""
+        ``_filter_portal_payable_by``)."""
         return self._get_portal_partner_invoices_domain(partner) + self._get_portal_unpaid_domain()
 
-    def _get_portal_payable_error(self, partner):
-        """Why ``partner`` may not pay this invoice from the portal, or '' when they may: a
-        posted customer invoice of their company with an amount left to pay. A payment in
-        progress (P4) is the other rule, ``_get_portal_pending_transaction``."""
-        self.ensure_one()
-        if not self.filtered_domain(self._get_portal_partner_invoices_domain(partner)):
-            return self.env._("You cannot pay one of the selected invoices.")
-        if not self.filtered_domain(self._get_portal_unpaid_domain()) or self.currency_id.is_zero(self.amount_residual):
-            return self.env._("Invoice %(name)s has nothing left to pay.", name=self.name)
-        return ''
+    def _filter_portal_payable_by(self, partner):
+        """The invoices of ``self`` that ``partner`` may pay from the portal: posted customer
+        invoices of their company with an amount left to pay. A payment in progress (P4) is the
+        other rule, ``_get_portal_pending_transaction``."""
+        payable = self.filtered_domain(self._get_portal_payable_domain(partner))
+        return payable.filtered(lambda inv: not inv.currency_id.is_zero(inv.amount_residual))
 
     def _is_portal_payable_by(self, partner):
-        """Whether ``partner`` may pay this invoice from the portal (``_get_portal_payable_error``)."""
-        return not self._get_portal_payable_error(partner)
+        """Whether ``partner`` may pay this invoice from the portal (``_filter_portal_payable_by``)."""
+        self.ensure_one()
+        return bool(self._filter_portal_payable_by(partner))
+
+    def _get_portal_payable_error(self, partner):
+        """Why ``partner`` may not pay this invoice from the portal, or '' when they may."""
+        self.ensure_one()
+        if self._is_portal_payable_by(partner):
+            return ''
+        if self.filtered_domain(self._get_portal_partner_invoices_domain(partner)):
+            return self.env._("Invoice %(name)s has nothing left to pay.", name=self.name)
+        return self.env._("You cannot pay one of the selected invoices.")
 
     def _get_invoice_portal_extra_values(self, custom_amount=None):
         # EXTENDS account: what a row of /my/invoices shows beside stock's: why the invoice has no
@@ -404,14 +415,14 @@ class AccountMove(models.Model):
 
     @api.model
     def _get_portal_payable_invoices_split(self, partner):
-        """The invoices ``partner`` may pay (sudo, ``_is_portal_payable_by``), oldest due first,
+        """The invoices ``partner`` may pay (sudo, ``_filter_portal_payable_by``), oldest due first,
         split into those that can be paid now and those left out because a payment of them is
         in progress (P4).
 
         :return: (payable invoices, list of (invoice, message saying which payment and since when))
         """
         invoices = self.sudo().search(self._get_portal_payable_domain(partner), order='invoice_date_due, id')
-        invoices = invoices.filtered(lambda inv: inv._is_portal_payable_by(partner))
+        invoices = invoices._filter_portal_payable_by(partner)
         pending = invoices._get_portal_pending_transactions()
         in_progress = [
             (invoice, invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
@@ -422,14 +433,12 @@ class AccountMove(models.Model):
 
     def _check_portal_payable_by(self, partner):
         """Refuse the whole set unless ``partner`` may pay all of it in one payment: each invoice
-        payable by them (``_is_portal_payable_by``), one currency, one company, none with a
+        payable by them (``_filter_portal_payable_by``), one currency, one company, none with a
         payment in progress (P4)."""
         if not self:
             raise UserError(self.env._("Select at least one invoice to pay."))
-        for invoice in self:
-            error = invoice._get_portal_payable_error(partner)
-            if error:
-                raise UserError(error)
+        for invoice in self - self._filter_portal_payable_by(partner):
+            raise UserError(invoice._get_portal_payable_error(partner))
         if len(self.currency_id) > 1:
             raise UserError(
                 self.env._("Invoices in different currencies cannot be paid together. Select invoices of one currency.")

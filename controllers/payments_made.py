@@ -1,21 +1,22 @@
-from collections import OrderedDict
-
 from odoo import http
 from odoo.http import request
 from odoo.osv import expression
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.customer_portal.controllers import portal_list
 
 
-class CustomerPortalPayments(CustomerPortal):
-    """Payments Made (C4): the payments received from the customer company, with their receipt."""
+class CustomerPortal(portal_list.CustomerPortal):
+    """/my/payments and /my/payments/<id>, Payments Made (C4): the payments received from the
+    customer company, with what each paid and its receipt."""
 
     def _prepare_home_portal_values(self, counters):
         # EXTENDS portal: the Payments Made card of the portal home.
         values = super()._prepare_home_portal_values(counters)
         if 'payment_count' in counters:
-            values['payment_count'] = request.env['account.payment'].sudo().search_count(
-                self._get_portal_payments_domain())
+            # sudo: portal users cannot read payments; the domain is the scope of the caller's company.
+            values['payment_count'] = (
+                request.env['account.payment'].sudo().search_count(self._get_portal_payments_domain())
+            )
         return values
 
     def _get_portal_payments_domain(self):
@@ -41,46 +42,36 @@ class CustomerPortalPayments(CustomerPortal):
 
     @http.route(['/my/payments', '/my/payments/page/<int:page>'], type='http', auth='user', website=True)
     def portal_my_payments(self, page=1, sortby=None, filterby=None, **kw):
-        values = self._prepare_portal_layout_values()
-        Payment = request.env['account.payment'].sudo()
-        searchbar_sortings = self._get_portal_payments_searchbar_sortings()
-        searchbar_filters = self._get_portal_payments_searchbar_filters()
-        if sortby not in searchbar_sortings:
-            sortby = 'date'
-        if filterby not in searchbar_filters:
-            filterby = 'all'
-        domain = expression.AND([self._get_portal_payments_domain(), searchbar_filters[filterby]['domain']])
-        pager = portal_pager(
-            url='/my/payments',
-            url_args={'sortby': sortby, 'filterby': filterby},
-            total=Payment.search_count(domain),
+        values = self._prepare_portal_list_values(
+            request.env['account.payment'].sudo(),  # sudo: as the counter of the home, above
+            self._get_portal_payments_domain(),
+            '/my/payments',
             page=page,
-            step=self._items_per_page,
+            sortby=sortby,
+            filterby=filterby,
+            searchbar_sortings=self._get_portal_payments_searchbar_sortings(),
+            searchbar_filters=self._get_portal_payments_searchbar_filters(),
         )
-        payments = Payment.search(
-            domain, order=searchbar_sortings[sortby]['order'], limit=self._items_per_page, offset=pager['offset'])
-        request.session['my_payments_history'] = payments.ids[:100]
-        values.update({
-            'payments': payments,
-            'portal_allocations': payments._get_portal_invoice_allocations(),
-            'page_name': 'payment',
-            'pager': pager,
-            'default_url': '/my/payments',
-            'searchbar_sortings': searchbar_sortings,
-            'sortby': sortby,
-            'searchbar_filters': OrderedDict(searchbar_filters),
-            'filterby': filterby,
-        })
+        payments_sudo = values.pop('records')
+        request.session['my_payments_history'] = payments_sudo.ids[:100]
+        values.update(
+            page_name='payment',
+            payments=payments_sudo,
+            portal_allocations=payments_sudo._get_portal_invoice_allocations(),
+        )
         return request.render('customer_portal.portal_my_payments', values)
 
     @http.route('/my/payments/<int:payment_id>', type='http', auth='user', website=True)
     def portal_my_payment_detail(self, payment_id, report_type=None, download=False, **kw):
-        if not 0 < payment_id < 2 ** 31:
+        if not 0 < payment_id < 2**31:
             # why: the id is compared in SQL with an integer column; 2147483648 and more made
             # PostgreSQL fail (NumericValueOutOfRange) and the page answer 500.
             raise request.not_found()
-        payment_sudo = request.env['account.payment'].sudo().search(
-            expression.AND([self._get_portal_payments_domain(), [('id', '=', payment_id)]]), limit=1)
+        payment_sudo = (
+            request.env['account.payment']
+            .sudo()
+            .search(expression.AND([self._get_portal_payments_domain(), [('id', '=', payment_id)]]), limit=1)
+        )
         if not payment_sudo:
             raise request.not_found()
         if report_type in ('pdf', 'html'):
@@ -97,6 +88,9 @@ class CustomerPortalPayments(CustomerPortal):
         }
         # The payment's own token for its chatter: portal users cannot read payments, so
         # portal.message_thread reads and posts with it. Only a caller who passed the scope above gets it.
+        # No **kw: the page is for signed-in users, so the chatter's pid / hash of e-mailed links are not
+        # taken from the URL.
         values = self._get_page_view_values(
-            payment_sudo, payment_sudo._portal_ensure_token(), values, 'my_payments_history', False, **kw)
+            payment_sudo, payment_sudo._portal_ensure_token(), values, 'my_payments_history', False
+        )
         return request.render('customer_portal.portal_payment_page', values)
