@@ -258,3 +258,23 @@ class TestBulkPayment(PortalPaymentHttpCommon):
         with self.assertQueryCount(BULK_PAGE_QUERIES):
             page = self.url_open('/my/invoices/pay')
         self.assertIn('data-amount="%s"' % (390.5 + 1970.0), page.text)
+
+    def test_bulk_transaction_query_count(self):
+        """Starting one payment of 20 invoices costs the queries of a payment of 2 (issue 16): the
+        guard, the transaction and the notes on the invoices are set-based."""
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        warm_up, invoices_2, invoices_20 = (self._create_invoices(self.contact_1, [10.0] * n) for n in (2, 2, 20))
+        self.assertIn('result', self._bulk(warm_up.ids, 20.0))
+        start = self.cr.sql_log_count
+        self.assertIn('result', self._bulk(invoices_2.ids, 20.0))
+        queries_2 = self.cr.sql_log_count - start
+        with self.assertQueryCount(queries_2):
+            answer = self._bulk(invoices_20.ids, 200.0)
+        self.assertIn('result', answer, answer)
+        self.env.invalidate_all()
+        [tx] = self._active_txs(invoices_20)
+        self.assertEqual(tx.invoice_ids, invoices_20)
+        self.assertEqual(tx.amount, 200.0)
+        # Each invoice still says which payment was started, as stock's message does.
+        for invoice in invoices_20:
+            self.assertIn(tx.reference, invoice.message_ids[:1].body)
