@@ -151,6 +151,16 @@ class TestPortalDetailPages(PortalAccountCommon):
         )
         self.assertIn(message.id, [m['id'] for m in fetched['data']['mail.message']])
 
+    def test_payment_page_takes_no_token_from_the_url(self):
+        """The payment page is for signed-in users: a token, pid or hash in its URL changes nothing
+        (neither a 500 nor a chatter signed with the URL's values)."""
+        self._login(self.portal_user)
+        tree = self._tree(f'/my/payments/{self.payment.id}?access_token=abc&pid=1&hash=xyz&error=generic')
+        chatter = self._chatter(tree)
+        self.assertEqual(chatter.get('data-token'), self.payment.access_token)
+        self.assertIsNone(chatter.get('data-pid'))
+        self.assertIsNone(chatter.get('data-hash'))
+
     def test_chatter_refused_on_another_customers_documents(self):
         """A portal user cannot read the page of another customer's payment or credit note, gets no
         token from it, and cannot post on it: not without a token, nor with a token of theirs."""
