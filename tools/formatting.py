@@ -2,27 +2,40 @@
 currency read once: a statement of thousands of lines spent most of its time formatting cell by
 cell in QWeb (issue 16)."""
 
-from markupsafe import Markup
+import ast
 
-from odoo.tools import format_date, get_lang
+from markupsafe import Markup, escape
+
+from odoo.tools import float_round, format_date, get_lang
 from odoo.tools.misc import babel_locale_parse, posix_to_ldml
+
+from odoo.addons.base.models.res_lang import intersperse
 
 
 def amount_formatter(env, currency):
     """A function giving the text of an amount in ``currency`` in the language of ``env``, exactly
-    as the monetary widget (ir.qweb.field.monetary) writes it, symbol and all."""
+    as the monetary widget (ir.qweb.field.monetary, through res.lang.format) writes it, symbol and
+    all; the language's grouping and the currency are read once, not once per amount."""
     lang = env['res.lang'].browse(get_lang(env).id)
-    fmt = f'%.{currency.decimal_places}f'
-    symbol = currency.symbol or ''
+    grouping, thousands_sep, decimal_point = (
+        ast.literal_eval(lang.grouping),
+        lang.thousands_sep or '',
+        lang.decimal_point,
+    )
+    fmt, rounding = f'%.{currency.decimal_places}f', currency.rounding
+    symbol = escape(currency.symbol or '')
     if currency.position == 'before':
-        template = Markup('{symbol}\N{NO-BREAK SPACE}<span class="oe_currency_value">{amount}</span>')
+        before, after = f'{symbol}\N{NO-BREAK SPACE}<span class="oe_currency_value">', '</span>'
     else:
-        template = Markup('<span class="oe_currency_value">{amount}</span>\N{NO-BREAK SPACE}{symbol}')
+        before, after = '<span class="oe_currency_value">', f'</span>\N{NO-BREAK SPACE}{symbol}'
 
     def format_amount(value):
-        text = lang.format(fmt, currency.round(value), grouping=True)
-        text = text.replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
-        return template.format(amount=text, symbol=symbol)
+        parts = (fmt % float_round(value, precision_rounding=rounding)).split('.')
+        parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
+        text = (
+            decimal_point.join(parts).replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
+        )
+        return Markup(f'{before}{escape(text)}{after}')
 
     return format_amount
 
