@@ -16,7 +16,7 @@ def amount_formatter(env, currency):
     """A function giving the text of an amount in ``currency`` in the language of ``env``, exactly
     as the monetary widget (ir.qweb.field.monetary, through res.lang.format) writes it, symbol and
     all; the language's grouping and the currency are read once, not once per amount."""
-    lang = env['res.lang'].browse(get_lang(env).id)
+    lang = get_lang(env)  # cached data of the language: no query
     grouping, thousands_sep, decimal_point = (
         ast.literal_eval(lang.grouping),
         lang.thousands_sep or '',
