@@ -61,18 +61,19 @@ class CustomerPortalStockGuard(PortalAccount):
         partner = env.user.partner_id
         data.setdefault('country_id', '')
         invalid = []
-        country = env['res.country']
+        country_sudo = env['res.country'].sudo()
         for field_name, model in ADDRESS_FORM_RECORD_FIELDS:
             value = data.get(field_name)
             if value in (None, ''):
                 continue
             record_id = _parse_form_record_id(value)
-            record = env[model].sudo().browse(record_id).exists() if record_id else env[model]
+            # sudo: only whether the id names a record (and the state's country) is read.
+            record_sudo = env[model].sudo().browse(record_id).exists() if record_id else env[model].sudo()
             if field_name == 'country_id':
-                country = record
-            elif record and country and record.country_id != country:
-                record = env[model]
-            if not record:
+                country_sudo = record_sudo
+            elif record_sudo and country_sudo and record_sudo.country_id != country_sudo:
+                record_sudo = env[model].sudo()
+            if not record_sudo:
                 data[field_name] = ''
                 if field_name != 'country_id' or partner_creation or partner.can_edit_vat():
                     invalid.append(field_name)
