@@ -126,6 +126,11 @@ class CustomerPortalDemo(models.AbstractModel):
         ach.provider_ids = [Command.link(provider.id)]  # a method is enabled only with a provider
         ach.active = True
 
+    @api.model
+    def _send_customer_invoices(self, partner_ids):
+        """_send_invoices for the demo data files of the bridges, which can pass ids only."""
+        self._send_invoices(self.env['res.partner'].browse(partner_ids))
+
     def _send_invoices(self, customers):
         """Send the posted invoices and credit notes not sent yet as Odoo sends several at once:
         in the background, by its "Send invoices automatically" job (``account.move.send``), which
