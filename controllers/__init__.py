@@ -8,4 +8,4 @@ from . import credit_notes
 from . import payments_made
 from . import home
 from . import statement
-from . import portal_security
+from . import stock_route_guards

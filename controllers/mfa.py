@@ -5,9 +5,9 @@ from odoo import _, http
 from odoo.exceptions import AccessDenied, UserError
 from odoo.http import request
 
+from odoo.addons.auth_totp.controllers import home
 from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_COOKIE
-from odoo.addons.auth_totp.controllers.home import Home as TotpHome
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers import portal
 
 from ..models.res_users import MFA_ENROLL_URL, MFA_TYPE_ENROLL
 from ..tools import qr, totp
@@ -21,7 +21,7 @@ SECURITY_HEADERS = {
 }
 
 
-class CustomerPortalMfaHome(TotpHome):
+class Home(home.Home):
     def _portal_mfa_pre_user(self):
         """The user who gave their password but not yet the second factor, if any."""
         if request.session.uid or not request.session.pre_uid:
@@ -177,7 +177,7 @@ class CustomerPortalMfaHome(TotpHome):
         )
 
 
-class CustomerPortalMfa(CustomerPortal):
+class CustomerPortal(portal.CustomerPortal):
     @http.route(
         '/my/security/backup_codes', type='http', auth='user', methods=['GET', 'POST'], website=True, sitemap=False
     )

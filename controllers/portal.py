@@ -3,12 +3,12 @@ from werkzeug.urls import url_encode
 
 from odoo import http
 from odoo.http import request
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.web.controllers.home import Home
+
+from odoo.addons.portal.controllers import portal
+from odoo.addons.web.controllers import home
 
 
-class CustomerPortalHome(Home):
-
+class Home(home.Home):
     @http.route()
     def web_login(self, redirect=None, **kw):
         # EXTENDS web: the login page reached from /portal/<slug> shows that company (P1).
@@ -20,16 +20,15 @@ class CustomerPortalHome(Home):
             # KeyError('login'); a NUL byte makes PostgreSQL refuse the login query: both were a 500.
             raise BadRequest(request.env._("Enter your email and password."))
         response = super().web_login(redirect=redirect, **kw)
-        portal = request.params.get('portal')
-        if portal and getattr(response, 'qcontext', None) is not None:
-            company = request.env['res.company']._get_by_portal_slug(portal)
+        slug = request.params.get('portal')
+        if slug and getattr(response, 'qcontext', None) is not None:
+            company = request.env['res.company']._get_by_portal_slug(slug)
             if company:
                 response.qcontext['portal_company'] = company
         return response
 
 
-class CustomerPortalController(CustomerPortal):
-
+class CustomerPortal(portal.CustomerPortal):
     @http.route('/portal/<string:slug>', type='http', auth='public', website=True, sitemap=False)
     def portal_entry(self, slug, **kw):
         """The company's portal address (P1): its login page for visitors, the portal for users."""
@@ -60,12 +59,14 @@ class CustomerPortalController(CustomerPortal):
             try:
                 company = request.env['res.company'].browse(int(company_id))
             except (TypeError, ValueError):
-                raise request.not_found()
+                raise request.not_found() from None
         if not user.has_group('base.group_system') or company not in user.company_ids:
             raise request.not_found()
         values = self._prepare_portal_layout_values()
-        values.update({
-            'portal_banner': company.sudo()._get_portal_banner(),
-            'preview_company': company,
-        })
+        values.update(
+            {
+                'portal_banner': company.sudo()._get_portal_banner(),
+                'preview_company': company,
+            }
+        )
         return request.render('customer_portal.portal_banner_preview', values)

@@ -153,18 +153,18 @@ class MfaHttpCase(PortalHttpCase):
     def _install_totp_code_route(self):
         """A route computing the current code of a secret, for the tours only (as auth_totp's
         own tests do): it exists only while the test runs."""
-        from odoo.addons.customer_portal.controllers.mfa import CustomerPortalMfaHome
+        from odoo.addons.customer_portal.controllers.mfa import Home as MfaHome
 
         def customer_portal_test_totp_code(self, secret):
             return totp_code(secret)
 
         customer_portal_test_totp_code.routing_type = 'json'
         self.env.registry.clear_cache('routing')
-        CustomerPortalMfaHome.customer_portal_test_totp_code = http.route(
+        MfaHome.customer_portal_test_totp_code = http.route(
             '/customer_portal/test/totp_code', type='json', auth='none'
         )(customer_portal_test_totp_code)
 
         @self.addCleanup
         def _cleanup():
-            del CustomerPortalMfaHome.customer_portal_test_totp_code
+            del MfaHome.customer_portal_test_totp_code
             self.env.registry.clear_cache('routing')

@@ -7,7 +7,7 @@ Tokens are made safe for every route in one place: ir.http._dispatch (models/ir_
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.account_payment.controllers import portal
 
 # Parameters the stock payment form hands to the provider lookup by name: the same name in the
 # query string is a second value for them (TypeError, "got multiple values for argument").
@@ -31,7 +31,7 @@ def _parse_form_record_id(value):
     return None
 
 
-class CustomerPortalStockGuard(PortalAccount):
+class PortalAccount(portal.PortalAccount):
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, **kw):
         # EXTENDS account_payment: a duplicate of a value the payment form computes (partner_id in
