@@ -62,6 +62,4 @@
         ],
     },
     'post_init_hook': '_post_init_hook',
-    'installable': True,
-    'application': False,
 }

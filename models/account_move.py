@@ -30,7 +30,6 @@ class AccountMove(models.Model):
     _inherit = 'account.move'
 
     allow_partial_payment = fields.Boolean(
-        string="Allow Partial Payment",
         copy=False,
         help="The customer may pay any amount up to the amount due of this invoice from the portal.",
     )

@@ -20,9 +20,10 @@ class AccountPayment(models.Model):
 
     def _compute_access_url(self):
         # EXTENDS portal: the Payments Made page of the payment (C4).
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for payment in self:
             payment.access_url = f'/my/payments/{payment.id}'
+        return result
 
     @api.model
     def _get_portal_payment_domain(self, partner):
@@ -42,7 +43,11 @@ class AccountPayment(models.Model):
         return [
             '|',
             ('invoice_ids.move_type', 'in', ('out_invoice', 'out_receipt')),
-            ('move_id.line_ids.matched_debit_ids.debit_move_id.move_id.move_type', 'in', ('out_invoice', 'out_receipt')),
+            (
+                'move_id.line_ids.matched_debit_ids.debit_move_id.move_id.move_type',
+                'in',
+                ('out_invoice', 'out_receipt'),
+            ),
         ]
 
     def _get_report_base_filename(self):
@@ -64,8 +69,9 @@ class AccountPayment(models.Model):
         if not self:
             return allocations
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT payment.id AS payment_id,
                    invoice_line.move_id AS invoice_id,
                    SUM(CASE WHEN part.credit_move_id = line.id THEN part.credit_amount_currency
@@ -83,29 +89,36 @@ class AccountPayment(models.Model):
                AND invoice.move_type IN ('out_invoice', 'out_receipt')
           GROUP BY payment.id, invoice_line.move_id
             """,
-            ids=tuple(self.ids),
-        ))
+                ids=tuple(self.ids),
+            )
+        )
         rows = self.env.cr.dictfetchall()
         # Records taken from the recordsets, not browse(id): a record browsed alone reads its fields
         # alone, one query per invoice and payment of the page.
         payments = {payment.id: payment for payment in self}
-        invoices = {invoice.id: invoice for invoice in
-                    self.env['account.move'].sudo().browse({row['invoice_id'] for row in rows})}
+        invoices = {
+            invoice.id: invoice
+            for invoice in self.env['account.move'].sudo().browse({row['invoice_id'] for row in rows})
+        }
         for row in rows:
             payment = payments[row['payment_id']]
             invoice = invoices[row['invoice_id']]
             if invoice.commercial_partner_id == payment.partner_id.commercial_partner_id:
                 allocations[payment.id].append({'invoice': invoice, 'amount': payment.currency_id.round(row['amount'])})
         for payment in self.filtered(lambda pay: not pay.move_id):
+            customer = payment.partner_id.commercial_partner_id
             linked = payment.sudo().invoice_ids.filtered(
-                lambda inv: inv.move_type in ('out_invoice', 'out_receipt')
-                and inv.commercial_partner_id == payment.partner_id.commercial_partner_id
+                lambda inv, customer=customer: (
+                    inv.move_type in ('out_invoice', 'out_receipt') and inv.commercial_partner_id == customer
+                )
             )
             allocations[payment.id] = [
                 {'invoice': invoice, 'amount': payment.amount if len(linked) == 1 else None} for invoice in linked
             ]
         for payment_allocations in allocations.values():
-            payment_allocations.sort(key=lambda alloc: (alloc['invoice'].invoice_date or alloc['invoice'].date, alloc['invoice'].id))
+            payment_allocations.sort(
+                key=lambda alloc: (alloc['invoice'].invoice_date or alloc['invoice'].date, alloc['invoice'].id)
+            )
         return allocations
 
     def _get_portal_state_label(self):

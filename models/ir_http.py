@@ -84,8 +84,9 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _post_dispatch(cls, response):
         # EXTENDS base: anti-framing, referrer and sniffing headers on customer pages.
-        super()._post_dispatch(response)
+        result = super()._post_dispatch(response)
         cls._set_customer_security_headers(response)
+        return result
 
     @classmethod
     def _is_customer_request(cls):

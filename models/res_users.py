@@ -6,10 +6,11 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import _, fields, models
-from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_AGE
-from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.http import request
+
+from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_AGE
+from odoo.addons.base.models.res_users import check_identity
 
 from ..tools import backup_codes, totp
 
@@ -32,15 +33,19 @@ class ResUsers(models.Model):
     # Step of the last accepted TOTP code: that step and earlier ones are refused (no replay).
     totp_last_step = fields.Integer(copy=False, groups=fields.NO_ACCESS)
     portal_mfa_enforced = fields.Boolean(
-        string="Portal MFA Enforced", compute='_compute_portal_mfa_enforced',
+        string="Portal MFA Enforced",
+        compute='_compute_portal_mfa_enforced',
         help="The company of this portal user requires an authenticator app to sign in.",
     )
     portal_mfa_setup_date = fields.Datetime(
-        string="MFA Set Up On", copy=False, readonly=True,
+        string="MFA Set Up On",
+        copy=False,
+        readonly=True,
         help="When this user last set up an authenticator app (empty when they have none).",
     )
     portal_mfa_backup_code_count = fields.Integer(
-        string="Backup Codes Left", compute='_compute_portal_mfa_backup_code_count',
+        string="Backup Codes Left",
+        compute='_compute_portal_mfa_backup_code_count',
     )
 
     @property
@@ -52,9 +57,15 @@ class ResUsers(models.Model):
             user.portal_mfa_enforced = user._portal_mfa_is_enforced()
 
     def _compute_portal_mfa_backup_code_count(self):
-        counts = dict(self.env['res.users.backup.code'].sudo()._read_group(
-            [('user_id', 'in', self.ids), ('used_date', '=', False)], ['user_id'], ['__count'],
-        ))
+        counts = dict(
+            self.env['res.users.backup.code']
+            .sudo()
+            ._read_group(
+                [('user_id', 'in', self.ids), ('used_date', '=', False)],
+                ['user_id'],
+                ['__count'],
+            )
+        )
         for user in self:
             user.portal_mfa_backup_code_count = counts.get(user._origin, 0)
 
@@ -124,11 +135,10 @@ class ResUsers(models.Model):
                 cr.execute("SET LOCAL lock_timeout = %s", (MFA_THROTTLE_LOCK_TIMEOUT,))
             try:
                 # Handled below (a WARNING): not logged as a failed query by the cursor.
-                cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id),
-                           log_exceptions=False)
+                cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id), log_exceptions=False)
             except psycopg2.errors.LockNotAvailable:
                 _logger.warning("2FA check: BUSY for %s (lock timeout)", self)
-                raise AccessDenied(_("Too many sign-in attempts at once. Please try again in a minute."))
+                raise AccessDenied(_("Too many sign-in attempts at once. Please try again in a minute.")) from None
             Attempt = self.env(cr=cr, su=True)['res.users.mfa.attempt']
             retry_date = Attempt._get_retry_date(self.id)
             if retry_date:
@@ -138,7 +148,9 @@ class ResUsers(models.Model):
                 yield
             except AccessDenied:
                 Attempt.create({'user_id': self.id, 'success': False, 'ip_address': remote_addr})
-                cr.commit()
+                # The side cursor's own transaction: the failed attempt must count although the
+                # request that made it is rolled back.
+                cr.commit()  # pylint: disable=invalid-commit
                 raise
             Attempt.create({'user_id': self.id, 'success': True, 'ip_address': remote_addr})
 
@@ -244,8 +256,9 @@ class ResUsers(models.Model):
         self.ensure_one()
         if backup_codes.normalize_code(code) is None:
             return False
-        candidates = self.env['res.users.backup.code'].sudo().search(
-            [('user_id', '=', self.id), ('used_date', '=', False)])
+        candidates = (
+            self.env['res.users.backup.code'].sudo().search([('user_id', '=', self.id), ('used_date', '=', False)])
+        )
         backup_code = next((c for c in candidates if backup_codes.verify_code(code, c.code_hash)), None)
         if not backup_code or not backup_code._consume():
             return False
@@ -303,8 +316,12 @@ class ResUsers(models.Model):
         if lifetime is None:
             _logger.info("2FA trusted device: REFUSED for %s (company policy)", self)
             return None
-        key = self.env['auth_totp.device'].with_user(self).sudo()._generate(
-            'browser', name, fields.Datetime.now() + lifetime)
+        key = (
+            self.env['auth_totp.device']
+            .with_user(self)
+            .sudo()
+            ._generate('browser', name, fields.Datetime.now() + lifetime)
+        )
         return key, lifetime
 
     # ------------------------------------------------------------------
