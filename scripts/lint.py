@@ -71,6 +71,10 @@ def main():
         (Path(addons) / MODULE).symlink_to(ROOT, target_is_directory=True)
         ignored = ','.join(['.data', '.venv', 'build', 'dist', '.git'])
         out = run([str(bin_dir / 'pylint'), f'--rcfile={ROOT / ".pylintrc"}', f'--ignore={ignored}', MODULE], addons)
+    # The bridge addons (bridges/<name>, each its own module) are linted by their own names.
+    bridges = sorted(manifest.parent.name for manifest in (ROOT / 'bridges').glob('*/__manifest__.py'))
+    if bridges:
+        out += run([str(bin_dir / 'pylint'), f'--rcfile={ROOT / ".pylintrc"}', *bridges], ROOT / 'bridges')
     findings = [line for line in out.splitlines() if PYLINT_FINDING.match(line)]
     problems = [
         line for line in out.splitlines() if line.strip() and not line.startswith('*' * 13) and line not in findings
