@@ -49,6 +49,16 @@ def elapsed(started):
     return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
+def read_new_lines(log_path, position):
+    """The lines a running process has added to its log since ``position``, and the new position."""
+    if not log_path.exists():
+        return [], position
+    with open(log_path, encoding='utf-8', errors='replace') as log:
+        log.seek(position)
+        chunk = log.read()
+        return chunk.splitlines(), log.tell()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from cp_base import DATA, MODULE, ROOT, die, elapsed, say
+from cp_base import DATA, MODULE, ROOT, die, elapsed, read_new_lines, say
 
 ODOO_BIN = ROOT / 'scripts' / 'odoo_bin.py'
 # Installed beside the addon so that the demo shows online payments (payment_demo) and bank
@@ -127,15 +127,11 @@ def install(odoo_package, postgres, dbname, step_args, what):
     position = 0
     while True:
         finished = process.poll() is not None
-        if log_path.exists():
-            with open(log_path, encoding='utf-8', errors='replace') as log:
-                log.seek(position)
-                chunk = log.read()
-                position = log.tell()
-            for line in chunk.splitlines():
-                phase = install_phase(line)
-                if phase:
-                    print(f"    [{elapsed(started):>10}] {phase}", flush=True)
+        lines, position = read_new_lines(log_path, position)
+        for line in lines:
+            phase = install_phase(line)
+            if phase:
+                print(f"    [{elapsed(started):>10}] {phase}", flush=True)
         if finished:
             break
         time.sleep(0.5)

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 
-from cp_base import DATA, MODULE, die, free_port, say
+from cp_base import DATA, MODULE, die, free_port, read_new_lines, say
 from cp_odoo import BRIDGE_APPS, BRIDGE_MODULES, DEMO_MODULES, LOG_LINE, odoo_command
 
 # The test database also holds auth_totp_mail_enforce (CE, codes by email; off until its policy is
@@ -165,29 +165,21 @@ def follow(process, log_path, quiet=False):
     position, echoing, testing = 0, False, False
     while True:
         finished = process.poll() is not None
-        if log_path.exists():
-            with open(log_path, encoding='utf-8', errors='replace') as log:
-                log.seek(position)
-                chunk = log.read()
-                position = log.tell()
-            for line in chunk.splitlines():
-                match = LOG_LINE.match(line)
-                if match:
-                    starting = match['logger'].startswith(f'odoo.addons.{MODULE}') and match['msg'].startswith(
-                        'Starting'
-                    )
-                    if quiet and match['logger'].startswith('odoo.addons.') and match['msg'].startswith('Starting'):
-                        testing = True  # the stock tests' progress is in the log; echo their problems only
-                    testing = testing or starting
-                    # Warnings matter during the install; during the tests they are mostly the
-                    # refusals the tests provoke on purpose (they stay in the full log).
-                    echoing = (
-                        starting
-                        or match['level'] in ('ERROR', 'CRITICAL')
-                        or (match['level'] == 'WARNING' and not testing)
-                    )
-                if echoing:  # a problem, a test starting, or the traceback under a problem
-                    print(line[:500], flush=True)
+        lines, position = read_new_lines(log_path, position)
+        for line in lines:
+            match = LOG_LINE.match(line)
+            if match:
+                starting = match['logger'].startswith(f'odoo.addons.{MODULE}') and match['msg'].startswith('Starting')
+                if quiet and match['logger'].startswith('odoo.addons.') and match['msg'].startswith('Starting'):
+                    testing = True  # the stock tests' progress is in the log; echo their problems only
+                testing = testing or starting
+                # Warnings matter during the install; during the tests they are mostly the
+                # refusals the tests provoke on purpose (they stay in the full log).
+                echoing = (
+                    starting or match['level'] in ('ERROR', 'CRITICAL') or (match['level'] == 'WARNING' and not testing)
+                )
+            if echoing:  # a problem, a test starting, or the traceback under a problem
+                print(line[:500], flush=True)
         if finished:
             return process.returncode
         if time.time() > deadline:

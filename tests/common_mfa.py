@@ -12,6 +12,37 @@ from odoo import http
 from ..tools import totp
 from .common import PortalHttpCase
 
+# security.md: anything but 6 ASCII digits (after spaces) is refused with the normal answer.
+HOSTILE_CODES = [
+    '',
+    ' ',
+    '12345',
+    '1234567',
+    '123_456',
+    '+123456',
+    '-12345',
+    '12345.',
+    '0x1e24',
+    '1e5',
+    '１２３４５６',
+    '١٢٣٤٥٦',
+    '۱۲۳۴۵۶',
+    '\t123456',
+    '12\u00a03456',
+    '1' * 10240,
+    'a' * 10240,
+    '["123456"]',
+    '{"totp_token": "123456"}',
+    '[]',
+    '{}',
+    'null',
+    '%00',
+    '123456\x00',
+    "' OR 1=1 --",
+    '<script>alert(1)</script>',
+    '123456\n',
+    '{"code": "123456"}',
+]
 SECRET_RE = re.compile(r'<span name="secret"[^>]*>([A-Z2-7 ]+)</span>')
 BACKUP_CODE_RE = re.compile(r'<li class="col o_cp_mfa_backup_code">([0-9a-z-]+)</li>')
 
