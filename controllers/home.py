@@ -39,12 +39,17 @@ class PortalAccount(portal.PortalAccount):
         company = user.company_id
         customer = self._get_portal_customer()
         customer_sudo = customer.sudo()
+        # The company's contacts (archived included), read once for the balance summary and the last
+        # payment.
+        partner_ids = customer_sudo._get_portal_ledger_partner_ids()
+        # The contacts of every level in one query: address_get reads them one partner at a time.
+        customer_sudo.browse(partner_ids).fetch(['child_ids'])
         addresses = customer_sudo.address_get(['invoice', 'delivery'])
         bulk_payment = company.sudo().portal_bulk_payment
         SaleOrder = request.env['sale.order']
         return {
-            'balance_summary': customer_sudo._get_portal_balance_summary(company=company),
-            'last_payment': customer_sudo._get_portal_last_payment(company=company),
+            'balance_summary': customer_sudo._get_portal_balance_summary(company=company, partner_ids=partner_ids),
+            'last_payment': customer_sudo._get_portal_last_payment(company=company, partner_ids=partner_ids),
             'portal_customer': customer_sudo,
             'portal_invoice_address': customer_sudo.browse(addresses['invoice']),
             'portal_delivery_address': customer_sudo.browse(addresses['delivery']),

@@ -26,11 +26,12 @@ class AccountPayment(models.Model):
         return result
 
     @api.model
-    def _get_portal_payment_domain(self, partner):
+    def _get_portal_payment_domain(self, partner, partner_ids=None):
         """Payments a portal user of ``partner`` may see: every customer payment received from
-        their company (the commercial partner and its contacts), online or recorded offline."""
+        their company (the commercial partner and its contacts), online or recorded offline
+        (``partner_ids``: ``partner._get_portal_ledger_partner_ids()`` when the caller has it already)."""
         return [
-            ('partner_id', 'in', partner._get_portal_ledger_partner_ids()),
+            ('partner_id', 'in', partner_ids or partner._get_portal_ledger_partner_ids()),
             ('partner_type', '=', 'customer'),
             ('payment_type', '=', 'inbound'),
             ('state', 'in', PORTAL_PAYMENT_STATES),

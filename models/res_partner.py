@@ -48,19 +48,23 @@ class ResPartner(models.Model):
         ``account.move._is_downpayment()`` defines them: every sales order line they invoice is a
         down payment. One search, whatever the number of documents."""
         self.ensure_one()
+        domain = self._get_portal_retainer_invoice_domain(company=company, partner_ids=partner_ids)
+        return self.env['account.move'].sudo().search(domain).ids
+
+    def _get_portal_retainer_invoice_domain(self, company=None, partner_ids=None):
+        """The domain of ``_get_portal_retainer_invoice_ids``."""
         company = company or self.env.company
         partner_ids = partner_ids or self._get_portal_ledger_partner_ids()
         customer_lines = [('partner_id', 'in', partner_ids)]
-        domain = [
+        return [
             ('move_type', '=', 'out_invoice'),
             ('partner_id', 'in', partner_ids),  # the customer's invoices only (indexed), then their lines
             ('company_id', '=', company.id),
             ('line_ids', 'any', customer_lines + [('sale_line_ids.is_downpayment', '=', True)]),
             ('line_ids', 'not any', customer_lines + [('sale_line_ids.is_downpayment', '=', False)]),
         ]
-        return self.env['account.move'].sudo().search(domain).ids
 
-    def _get_portal_balance_summary(self, company=None):
+    def _get_portal_balance_summary(self, company=None, partner_ids=None):
         """The Balance Summary of the portal home (C1) of this partner's company, read from the open
         (unreconciled) posted journal items of its receivable accounts in ``company``.
 
@@ -82,14 +86,21 @@ class ResPartner(models.Model):
           the customer can apply.
 
         :param company: the company whose books are read (default: the current company)
+        :param partner_ids: ``_get_portal_ledger_partner_ids()`` when the caller has it already
         :return: dict with ``currency``, ``totals`` (dict of the figures above, company currency),
             ``by_currency`` (list of dicts with ``currency`` and the same figures in that currency)
             and ``multi_currency``
         """
         self.ensure_one()
         company = company or self.env.company
-        partner_ids = self._get_portal_ledger_partner_ids()
-        dp_ids = self._get_portal_retainer_invoice_ids(company=company, partner_ids=partner_ids)
+        partner_ids = partner_ids or self._get_portal_ledger_partner_ids()
+        # The down-payment invoices of _get_portal_retainer_invoice_ids, as a sub-query of the one query
+        # below (sudo: the figures are the company's).
+        dp_query = (
+            self.env['account.move']
+            .sudo()
+            ._search(self._get_portal_retainer_invoice_domain(company=company, partner_ids=partner_ids))
+        )
         self.env['account.move.line'].flush_model([
             'account_id', 'amount_residual', 'amount_residual_currency', 'balance', 'company_id',
             'currency_id', 'display_type', 'move_id', 'parent_state', 'partner_id', 'price_total',
@@ -100,74 +111,86 @@ class ResPartner(models.Model):
             'commercial_partner_id', 'company_id', 'currency_id', 'move_type', 'payment_state', 'state'
         ])  # fmt: skip
         self.env['sale.order.line'].flush_model(['is_downpayment'])
-        # Only open items have a residual: the condition below is, word for word, the one of stock's
+        # One query: the open items (balances) and the down payments not yet deducted (retainers).
+        # Only open items have a residual: the condition of balances is, word for word, the one of stock's
         # partial index account_move_line__unreconciled_index, so the cost follows the open items, not
-        # the customer's history.
+        # the customer's history. Down payments not yet deducted: + on paid down-payment invoices, -
+        # where a final invoice deducts them (negative quantity) or a credit note reverses them.
         rows = {row['currency_id']: row for row in self.env.execute_query_dict(SQL(
             """
-            SELECT aml.currency_id,
-                   SUM(aml.amount_residual) FILTER (
-                       WHERE move.move_type IN ('out_invoice', 'out_receipt') AND aml.amount_residual > 0
-                   ) AS outstanding_invoices,
-                   SUM(aml.amount_residual_currency) FILTER (
-                       WHERE move.move_type IN ('out_invoice', 'out_receipt') AND aml.amount_residual_currency > 0
-                   ) AS outstanding_invoices_currency,
-                   -SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0) AS available_credits,
-                   -SUM(aml.amount_residual_currency) FILTER (
-                       WHERE aml.amount_residual_currency < 0
-                   ) AS available_credits_currency,
-                   SUM(aml.amount_residual) AS balance_payable,
-                   SUM(aml.amount_residual_currency) AS balance_payable_currency,
-                   SUM(aml.amount_residual) FILTER (
-                       WHERE aml.move_id = ANY(%(dp_ids)s) AND aml.amount_residual > 0
-                   ) AS outstanding_retainer_invoices,
-                   SUM(aml.amount_residual_currency) FILTER (
-                       WHERE aml.move_id = ANY(%(dp_ids)s) AND aml.amount_residual_currency > 0
-                   ) AS outstanding_retainer_invoices_currency
-              FROM account_move_line aml
-              JOIN account_account account ON account.id = aml.account_id
-              JOIN account_move move ON move.id = aml.move_id
-             WHERE account.account_type = 'asset_receivable'
-               AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-               AND aml.parent_state = 'posted'
-               AND aml.partner_id IN %(partner_ids)s
-               AND aml.company_id = %(company_id)s
-          GROUP BY aml.currency_id
+            WITH dp AS MATERIALIZED (
+                SELECT ARRAY(SELECT dp_move.id FROM (%(dp_query)s) dp_move) AS ids
+            ),
+            balances AS (
+                SELECT aml.currency_id,
+                       SUM(aml.amount_residual) FILTER (
+                           WHERE move.move_type IN ('out_invoice', 'out_receipt') AND aml.amount_residual > 0
+                       ) AS outstanding_invoices,
+                       SUM(aml.amount_residual_currency) FILTER (
+                           WHERE move.move_type IN ('out_invoice', 'out_receipt') AND aml.amount_residual_currency > 0
+                       ) AS outstanding_invoices_currency,
+                       -SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0) AS available_credits,
+                       -SUM(aml.amount_residual_currency) FILTER (
+                           WHERE aml.amount_residual_currency < 0
+                       ) AS available_credits_currency,
+                       SUM(aml.amount_residual) AS balance_payable,
+                       SUM(aml.amount_residual_currency) AS balance_payable_currency,
+                       SUM(aml.amount_residual) FILTER (
+                           WHERE aml.move_id = ANY(dp.ids) AND aml.amount_residual > 0
+                       ) AS outstanding_retainer_invoices,
+                       SUM(aml.amount_residual_currency) FILTER (
+                           WHERE aml.move_id = ANY(dp.ids) AND aml.amount_residual_currency > 0
+                       ) AS outstanding_retainer_invoices_currency
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN account_move move ON move.id = aml.move_id
+                 CROSS JOIN dp
+                 WHERE account.account_type = 'asset_receivable'
+                   AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+                   AND aml.parent_state = 'posted'
+                   AND aml.partner_id IN %(partner_ids)s
+                   AND aml.company_id = %(company_id)s
+              GROUP BY aml.currency_id
+            ),
+            retainers AS (
+                SELECT move.currency_id,
+                       GREATEST(SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END * line.price_total), 0)
+                           AS available_retainer_payments_currency,
+                       GREATEST(SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END * line.price_total
+                           * COALESCE(ABS(line.balance) / NULLIF(ABS(line.amount_currency), 0), 1)), 0)
+                           AS available_retainer_payments
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 CROSS JOIN dp
+                 WHERE line.display_type = 'product'
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.commercial_partner_id IN %(partner_ids)s
+                   AND move.company_id = %(company_id)s
+                   AND EXISTS (
+                       SELECT 1 FROM sale_order_line_invoice_rel rel
+                         JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                        WHERE rel.invoice_line_id = line.id AND sol.is_downpayment
+                   )
+                   AND (NOT move.id = ANY(dp.ids) OR move.payment_state IN ('paid', 'in_payment', 'reversed'))
+              GROUP BY move.currency_id
+            )
+            SELECT COALESCE(balances.currency_id, retainers.currency_id) AS currency_id,
+                   balances.outstanding_invoices, balances.outstanding_invoices_currency,
+                   balances.available_credits, balances.available_credits_currency,
+                   balances.balance_payable, balances.balance_payable_currency,
+                   balances.outstanding_retainer_invoices, balances.outstanding_retainer_invoices_currency,
+                   retainers.available_retainer_payments, retainers.available_retainer_payments_currency
+              FROM balances
+              FULL JOIN retainers ON retainers.currency_id = balances.currency_id
             """,
-            dp_ids=dp_ids, partner_ids=partner_ids, company_id=company.id,
-        ))}  # fmt: skip
-        # Down payments not yet deducted: + on paid down-payment invoices, - where a final invoice
-        # deducts them (negative quantity) or a credit note reverses them.
-        retainers = {row['currency_id']: row for row in self.env.execute_query_dict(SQL(
-            """
-            SELECT move.currency_id,
-                   GREATEST(SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END * line.price_total), 0)
-                       AS available_retainer_payments_currency,
-                   GREATEST(SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END * line.price_total
-                       * COALESCE(ABS(line.balance) / NULLIF(ABS(line.amount_currency), 0), 1)), 0)
-                       AS available_retainer_payments
-              FROM account_move_line line
-              JOIN account_move move ON move.id = line.move_id
-             WHERE line.display_type = 'product'
-               AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_refund')
-               AND move.commercial_partner_id IN %(partner_ids)s
-               AND move.company_id = %(company_id)s
-               AND EXISTS (
-                   SELECT 1 FROM sale_order_line_invoice_rel rel
-                     JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                    WHERE rel.invoice_line_id = line.id AND sol.is_downpayment
-               )
-               AND (NOT move.id = ANY(%(dp_ids)s) OR move.payment_state IN ('paid', 'in_payment', 'reversed'))
-          GROUP BY move.currency_id
-            """,
-            dp_ids=dp_ids, partner_ids=partner_ids, company_id=company.id,
+            dp_query=dp_query.select(), partner_ids=partner_ids, company_id=company.id,
         ))}  # fmt: skip
 
         totals = dict.fromkeys(BALANCE_FIGURES, 0.0)
         by_currency = []
-        for currency in self.env['res.currency'].browse(sorted(set(rows) | set(retainers))):
-            row = {**rows.get(currency.id, {}), **retainers.get(currency.id, {})}
+        for currency in self.env['res.currency'].browse(sorted(rows)):
+            row = rows[currency.id]
             figures = {key: currency.round(row.get(key + '_currency') or 0.0) for key in BALANCE_FIGURES}
             by_currency.append({'currency': currency, **figures})
             for key in BALANCE_FIGURES:
@@ -181,13 +204,14 @@ class ResPartner(models.Model):
             'multi_currency': len(by_currency) > 1 or any(f['currency'] != company_currency for f in by_currency),
         }
 
-    def _get_portal_last_payment(self, company=None):
+    def _get_portal_last_payment(self, company=None, partner_ids=None):
         """The latest payment received from this partner's company (Last Payment Made, C1), among
-        the payments ``account.payment._get_portal_payment_domain`` lets its portal users see."""
+        the payments ``account.payment._get_portal_payment_domain`` lets its portal users see
+        (``partner_ids``: ``_get_portal_ledger_partner_ids()`` when the caller has it already)."""
         self.ensure_one()
         company = company or self.env.company
         Payment = self.env['account.payment'].sudo()
-        domain = Payment._get_portal_payment_domain(self) + [('company_id', '=', company.id)]
+        domain = Payment._get_portal_payment_domain(self, partner_ids=partner_ids) + [('company_id', '=', company.id)]
         return Payment.search(domain, order='date desc, id desc', limit=1)
 
     # ------------------------------------------------------------

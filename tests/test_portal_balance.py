@@ -3,6 +3,11 @@ from odoo.tests import tagged
 
 from .common_portal_account import PortalAccountCommon
 
+# Queries of /my for a portal customer, the same for 10 and 200 invoices (42 before the company's
+# contacts were read once per request and the balance summary became one query; stock's home without the
+# addon makes 28 in the benchmark).
+HOME_PAGE_QUERIES = 38
+
 
 def _amount(value):
     return f"{value:,.2f}"
@@ -262,5 +267,5 @@ class TestPortalBalanceSummary(PortalAccountCommon):
         count_200 = self._count_queries('/my')
         self.assertEqual(count_200, count_10)
         self.url_open('/my')
-        with self.assertQueryCount(count_10):
+        with self.assertQueryCount(HOME_PAGE_QUERIES):
             self.url_open('/my')
