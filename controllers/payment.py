@@ -164,7 +164,8 @@ class PaymentPortal(payment_portal.PaymentPortal):
         if currency_id is not None and currency_id != currency.id:
             raise UserError(request.env._("The invoices must be paid in %s.", currency.name))
         total = invoices_sudo._get_portal_bulk_payment_amount()
-        if currency.compare_amounts(invoices_sudo._parse_portal_payment_amount(amount), total) != 0:
+        Transaction = request.env['payment.transaction']
+        if currency.compare_amounts(Transaction._parse_portal_payment_amount(amount), total) != 0:
             raise UserError(
                 request.env._(
                     "The amount to pay is %(amount)s. Reload the page and try again.",
@@ -172,7 +173,7 @@ class PaymentPortal(payment_portal.PaymentPortal):
                 )
             )
         self._validate_transaction_kwargs(kwargs)
-        reference = invoices_sudo._get_portal_batch_payment_reference() if len(invoices_sudo) > 1 else None
+        reference = Transaction._get_portal_batch_payment_reference() if len(invoices_sudo) > 1 else None
         return self._process_transaction(
             request.env.user.partner_id.id,
             currency.id,

@@ -1,29 +1,12 @@
-import math
-import re
-from datetime import timedelta
-
-from psycopg2 import errors as pg_errors
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime, format_time
 
-# States in which a transaction means "money is on its way" (P4), whatever the provider,
-# manual bank transfer ('custom') included, unlike stock which ignores 'none' and 'custom'.
-PORTAL_PENDING_TX_STATES = ('pending', 'authorized')
-# A draft transaction is a payment the customer is completing at the provider right now; it
-# blocks a new one for this long, after which it is considered abandoned.
-PORTAL_DRAFT_TX_BLOCK_MINUTES = 15
-# How long a request that lost the race for an invoice waits for the winner to end, to name its payment.
-PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS = 5
+from odoo.addons.customer_portal.models.payment_transaction import PORTAL_PAYMENT_OPERATIONS, PORTAL_PENDING_TX_STATES
+
 # Payment states of an invoice whose "Allow Partial Payment" no longer changes.
 PORTAL_PAID_STATES = ('paid', 'in_payment', 'reversed')
 # Payment states of an invoice with an amount left to pay ("unpaid" in the portal's code).
 PORTAL_UNPAID_STATES = ('not_paid', 'partial')
-# Operations of the payments a customer starts; refunds and validations pay no invoice.
-PORTAL_PAYMENT_OPERATIONS = ('online_redirect', 'online_direct', 'online_token', 'offline')
-# A plain decimal amount: no sign, exponent, NaN or infinity ("1e9", "-1", "nan" are tampering).
-AMOUNT_RE = re.compile(r'^\d{1,15}(\.\d{1,6})?$')
 
 
 class AccountMove(models.Model):
@@ -63,146 +46,21 @@ class AccountMove(models.Model):
     # P4: payments in progress
     # ------------------------------------------------------------
 
-    def _get_portal_pending_transactions(self):
-        """Map each invoice id of ``self`` to its last transaction in progress (sudo), for the
-        invoices whose company prevents duplicate payments (P4). Read through the prefetched
-        ``transaction_ids`` so that a page of invoices costs the same few queries as one."""
-        draft_limit = fields.Datetime.now() - timedelta(minutes=PORTAL_DRAFT_TX_BLOCK_MINUTES)
-        pending = {}
-        for invoice in self.sudo():
-            if not invoice.id or not invoice.company_id.portal_prevent_duplicate_payment:
-                continue
-            txs = [
-                tx
-                for tx in invoice.transaction_ids
-                if tx.operation in PORTAL_PAYMENT_OPERATIONS
-                and not tx.source_transaction_id
-                and (tx.state in PORTAL_PENDING_TX_STATES or (tx.state == 'draft' and tx.create_date >= draft_limit))
-            ]
-            if txs:
-                pending[invoice.id] = max(txs, key=lambda tx: tx.id)
-        return pending
-
     def _get_portal_pending_transaction(self):
         """The payment transaction in progress on this invoice (sudo), or an empty recordset."""
         self.ensure_one()
-        return self._get_portal_pending_transactions().get(self.id, self.env['payment.transaction'].sudo())
+        pending = self.env['payment.transaction']._get_portal_pending_transactions(self)
+        return pending.get(self.id, self.env['payment.transaction'].sudo())
 
     def _get_portal_payment_in_progress_message(self, tx=None):
         """The one sentence every refusal, page and list shows for the payment ``tx`` in progress
-        on this invoice (P4): its reference, when it started and when paying is possible again,
-        in the timezone of the reader. Without ``tx``, the invoice's payment in progress, if any
-        ('' when there is none)."""
+        on this invoice (P4), in the reader's language and timezone (those of this invoice's
+        environment). Without ``tx``, the invoice's payment in progress, if any ('' when there is
+        none)."""
         self.ensure_one()
         if tx is None:
             tx = self._get_portal_pending_transaction()
-        if not tx:
-            return ''
-        tz = self.env.user.tz or False  # the reader's, as every date of the portal pages
-        values = {
-            'reference': tx.reference,
-            'date': format_datetime(self.env, tx.create_date, tz=tz, dt_format='short'),
-        }
-        if tx.state == 'draft':
-            # An unfinished payment at the provider blocks for a while only (abandoned payments).
-            until = tx.create_date + timedelta(minutes=PORTAL_DRAFT_TX_BLOCK_MINUTES)
-            return self.env._(
-                "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
-                "If it was abandoned, you can pay again after %(time)s.",
-                **values,
-                time=format_time(self.env, until, tz=tz, time_format='short'),
-            )
-        return self.env._(
-            "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
-            "You can pay again when it is cancelled or fails.",
-            **values,
-        )
-
-    def _check_portal_no_payment_in_progress(self):
-        """Refuse a new payment on invoices of ``self`` that already have one in progress (P4)."""
-        pending = self._get_portal_pending_transactions()
-        for invoice in self.filtered(lambda inv: inv.id in pending):
-            raise UserError(invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
-
-    def _lock_for_portal_payment(self):
-        """Lock the invoices for the creation of a payment transaction, then check that none has
-        a payment in progress (P4).
-
-        Odoo runs REPEATABLE READ, where a lock alone does not see a transaction committed by a
-        concurrent request after ours started. The rows are therefore locked in id order (no
-        deadlock), without waiting, and updated: a concurrent request that locked or updated them
-        first makes ours fail at once (lock not available, or serialization failure), and the
-        loser is told that a payment is already in progress instead of getting a 500.
-        """
-        invoices = self.filtered(lambda inv: inv.company_id.portal_prevent_duplicate_payment)
-        if not invoices:
-            return
-        ids = tuple(sorted(invoices.ids))
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
-                        ids,
-                    ),
-                    log_exceptions=False,
-                )
-                # A real update, not only a lock: this is what conflicts under REPEATABLE READ.
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE account_move SET write_date = write_date WHERE id IN %s",
-                        ids,
-                    ),
-                    log_exceptions=False,
-                )
-        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
-            raise UserError(invoices._get_portal_concurrent_payment_message()) from None
-        # Read the transactions of the locked rows again, not what the cache held before the lock.
-        invoices.invalidate_recordset(['transaction_ids'])
-        invoices._check_portal_no_payment_in_progress()
-
-    def _get_portal_concurrent_payment_message(self):
-        """The refusal of a request that lost the race of ``_lock_for_portal_payment``: the
-        payment started by the concurrent request, with its reference and date like every other
-        refusal (P4).
-
-        That payment is not visible to our transaction (not committed yet, or committed after our
-        snapshot). Another transaction, READ COMMITTED, waits a few seconds for the concurrent
-        request to end (a share lock on the invoices), then reads it.
-        """
-        pending = {}
-        if not self.env.registry.in_test_mode():  # test cursors share one transaction
-            ids = tuple(sorted(self.ids))
-            with self.env.registry.cursor() as cr:
-                # why: api.Environment(cr) without a transaction looks the registry up by name,
-                # which waits for the registry lock that a running module install holds.
-                cr.transaction = api.Transaction(self.env.registry)
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                cr.execute(SQL("SET LOCAL lock_timeout = %s", f'{PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS}s'))
-                try:
-                    cr.execute(
-                        SQL(
-                            "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR SHARE",
-                            ids,
-                        ),
-                        log_exceptions=False,
-                    )
-                except pg_errors.LockNotAvailable:
-                    cr.rollback()
-                else:
-                    invoices = self.with_env(self.env(cr=cr, su=True))
-                    pending = {
-                        invoice.id: invoice._get_portal_payment_in_progress_message(tx)
-                        for invoice_id, tx in invoices._get_portal_pending_transactions().items()
-                        for invoice in invoices.browse(invoice_id)
-                    }
-        for invoice in self:
-            if invoice.id in pending:
-                return pending[invoice.id]
-        return self.env._(
-            "Another payment of this invoice was started at the same moment. "
-            "Reload the page in a minute to see it; you can pay again if it is cancelled or fails."
-        )
+        return tx.with_env(self.env).sudo(tx.env.su)._get_portal_in_progress_message() if tx else ''
 
     def _has_to_be_paid(self):
         # EXTENDS account_payment: no Pay button while any payment is in progress (P4), manual
@@ -325,22 +183,6 @@ class AccountMove(models.Model):
     # Amounts (C2, C3)
     # ------------------------------------------------------------
 
-    @api.model
-    def _parse_portal_payment_amount(self, amount):
-        """``amount`` as a finite float, from a number or a plain decimal string; anything else
-        (booleans, "1e9", "-1", "NaN", lists...) is refused."""
-        if isinstance(amount, str) and AMOUNT_RE.match(amount.strip()):
-            amount = float(amount.strip())
-        # why: above 1e15 (JSON 1e308) float_round() overflows and the routes answered 500.
-        if (
-            isinstance(amount, bool)
-            or not isinstance(amount, (int, float))
-            or not math.isfinite(amount)
-            or abs(amount) >= 1e15
-        ):
-            raise UserError(self.env._("The amount to pay is not valid."))
-        return float(amount)
-
     def _get_portal_payment_amount(self, amount, allowed_amounts=()):
         """Validate the amount a customer asks to pay on this invoice and return it.
 
@@ -350,7 +192,7 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         currency = self.currency_id
-        amount = currency.round(self._parse_portal_payment_amount(amount))
+        amount = currency.round(self.env['payment.transaction']._parse_portal_payment_amount(amount))
         residual = self.amount_residual
         if currency.compare_amounts(residual, 0) <= 0:
             raise UserError(self.env._("There is nothing left to pay on this invoice."))
@@ -422,7 +264,7 @@ class AccountMove(models.Model):
         """
         invoices = self.sudo().search(self._get_portal_payable_domain(partner), order='invoice_date_due, id')
         invoices = invoices._filter_portal_payable_by(partner)
-        pending = invoices._get_portal_pending_transactions()
+        pending = self.env['payment.transaction']._get_portal_pending_transactions(invoices)
         in_progress = [
             (invoice, invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
             for invoice in invoices
@@ -444,19 +286,7 @@ class AccountMove(models.Model):
             )
         if len(self.company_id) > 1:
             raise UserError(self.env._("Invoices of different companies cannot be paid together."))
-        self._check_portal_no_payment_in_progress()
-
-    def _get_portal_batch_payment_reference(self):
-        """The reference of one portal payment of several invoices (P10).
-
-        Not stock's per-company BATCH sequence: it is gapless with a range per year, so its first
-        use of a year creates that range, which simultaneous requests cannot all do ("You cannot
-        create two date ranges..."), and each use locks the range until the request ends. Ours
-        draws from a PostgreSQL sequence: nothing to create, nothing locked.
-        """
-        sequence = self.env.ref('customer_portal.sequence_portal_bulk_payment', raise_if_not_found=False)
-        # Without it (deleted by an administrator), stock's reference from the invoice numbers.
-        return sequence.sudo().next_by_id() if sequence else None
+        self.env['payment.transaction']._check_portal_no_payment_in_progress(self)
 
     def _get_portal_bulk_payment_amount(self):
         """The amount of one payment of all these invoices, computed from their residuals."""

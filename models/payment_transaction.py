@@ -1,15 +1,31 @@
+import math
+import re
+from datetime import timedelta
+
 from markupsafe import escape
+from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount, format_datetime, format_time
 
-from odoo.addons.customer_portal.models.account_move import PORTAL_PAYMENT_OPERATIONS
 from odoo.addons.customer_portal.models.payment_method import BANK_DEBIT_METHOD_CODES
 
 # Providers whose payments the customer makes outside of Odoo (bank transfer): nothing tells Odoo
 # that such a payment will never come, so only the back office can cancel it.
 MANUAL_PROVIDER_CODES = ('custom', 'none')
+# States in which a transaction means "money is on its way" (P4), whatever the provider,
+# manual bank transfer ('custom') included, unlike stock which ignores 'none' and 'custom'.
+PORTAL_PENDING_TX_STATES = ('pending', 'authorized')
+# A draft transaction is a payment the customer is completing at the provider right now; it
+# blocks a new one for this long, after which it is considered abandoned.
+PORTAL_DRAFT_TX_BLOCK_MINUTES = 15
+# How long a request that lost the race for an invoice waits for the winner to end, to name its payment.
+PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS = 5
+# Operations of the payments a customer starts; refunds and validations pay no invoice.
+PORTAL_PAYMENT_OPERATIONS = ('online_redirect', 'online_direct', 'online_token', 'offline')
+# A plain decimal amount: no sign, exponent, NaN or infinity ("1e9", "-1", "nan" are tampering).
+AMOUNT_RE = re.compile(r'^\d{1,15}(\.\d{1,6})?$')
 
 
 class PaymentTransaction(models.Model):
@@ -25,8 +41,182 @@ class PaymentTransaction(models.Model):
             self._check_portal_bank_payment_allowed(vals)
             if vals.get('invoice_ids'):
                 invoice_ids = self._fields['invoice_ids'].convert_to_cache(vals['invoice_ids'], self)
-                self.env['account.move'].sudo().browse(invoice_ids)._lock_for_portal_payment()
+                self._lock_for_portal_payment(self.env['account.move'].sudo().browse(invoice_ids))
         return super().create(vals_list)
+
+    # ------------------------------------------------------------
+    # P4: payments in progress, the duplicate-payment guard
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_portal_pending_transactions(self, invoices):
+        """Map each invoice id of ``invoices`` to its last transaction in progress (sudo), for the
+        invoices whose company prevents duplicate payments (P4). Read through the prefetched
+        ``transaction_ids`` so that a page of invoices costs the same few queries as one."""
+        draft_limit = fields.Datetime.now() - timedelta(minutes=PORTAL_DRAFT_TX_BLOCK_MINUTES)
+        pending = {}
+        for invoice in invoices.sudo():
+            if not invoice.id or not invoice.company_id.portal_prevent_duplicate_payment:
+                continue
+            txs = [
+                tx
+                for tx in invoice.transaction_ids
+                if tx.operation in PORTAL_PAYMENT_OPERATIONS
+                and not tx.source_transaction_id
+                and (tx.state in PORTAL_PENDING_TX_STATES or (tx.state == 'draft' and tx.create_date >= draft_limit))
+            ]
+            if txs:
+                pending[invoice.id] = max(txs, key=lambda tx: tx.id)
+        return pending
+
+    def _get_portal_in_progress_message(self):
+        """The one sentence every refusal, page and list shows for this payment in progress on
+        an invoice (P4): its reference, when it started and when paying is possible again, in
+        the timezone of the reader."""
+        self.ensure_one()
+        tz = self.env.user.tz or False  # the reader's, as every date of the portal pages
+        values = {
+            'reference': self.reference,
+            'date': format_datetime(self.env, self.create_date, tz=tz, dt_format='short'),
+        }
+        if self.state == 'draft':
+            # An unfinished payment at the provider blocks for a while only (abandoned payments).
+            until = self.create_date + timedelta(minutes=PORTAL_DRAFT_TX_BLOCK_MINUTES)
+            return self.env._(
+                "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
+                "If it was abandoned, you can pay again after %(time)s.",
+                **values,
+                time=format_time(self.env, until, tz=tz, time_format='short'),
+            )
+        return self.env._(
+            "A payment for this invoice is being processed (%(reference)s, started on %(date)s). "
+            "You can pay again when it is cancelled or fails.",
+            **values,
+        )
+
+    @api.model
+    def _check_portal_no_payment_in_progress(self, invoices):
+        """Refuse a new payment on ``invoices`` that already have one in progress (P4)."""
+        pending = self._get_portal_pending_transactions(invoices)
+        for invoice in invoices.filtered(lambda inv: inv.id in pending):
+            raise UserError(invoice._get_portal_payment_in_progress_message(pending[invoice.id]))
+
+    @api.model
+    def _lock_for_portal_payment(self, invoices):
+        """Lock ``invoices`` for the creation of a payment transaction, then check that none has
+        a payment in progress (P4).
+
+        Odoo runs REPEATABLE READ, where a lock alone does not see a transaction committed by a
+        concurrent request after ours started. The rows are therefore locked in id order (no
+        deadlock), without waiting, and updated: a concurrent request that locked or updated them
+        first makes ours fail at once (lock not available, or serialization failure), and the
+        loser is told that a payment is already in progress instead of getting a 500.
+        """
+        invoices = invoices.filtered(lambda inv: inv.company_id.portal_prevent_duplicate_payment)
+        if not invoices:
+            return
+        ids = tuple(sorted(invoices.ids))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
+                        ids,
+                    ),
+                    log_exceptions=False,
+                )
+                # A real update, not only a lock: this is what conflicts under REPEATABLE READ.
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE account_move SET write_date = write_date WHERE id IN %s",
+                        ids,
+                    ),
+                    log_exceptions=False,
+                )
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            raise UserError(self._get_portal_concurrent_payment_message(invoices)) from None
+        # Read the transactions of the locked rows again, not what the cache held before the lock.
+        invoices.invalidate_recordset(['transaction_ids'])
+        self._check_portal_no_payment_in_progress(invoices)
+
+    @api.model
+    def _get_portal_concurrent_payment_message(self, invoices):
+        """The refusal of a request that lost the race of ``_lock_for_portal_payment``: the
+        payment started by the concurrent request, with its reference and date like every other
+        refusal (P4).
+
+        That payment is not visible to our transaction (not committed yet, or committed after our
+        snapshot). Another transaction, READ COMMITTED, waits a few seconds for the concurrent
+        request to end (a share lock on the invoices), then reads it.
+        """
+        pending = {}
+        if not self.env.registry.in_test_mode():  # test cursors share one transaction
+            ids = tuple(sorted(invoices.ids))
+            with self.env.registry.cursor() as cr:
+                # why: api.Environment(cr) without a transaction looks the registry up by name,
+                # which waits for the registry lock that a running module install holds.
+                cr.transaction = api.Transaction(self.env.registry)
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cr.execute(SQL("SET LOCAL lock_timeout = %s", f'{PORTAL_CONCURRENT_PAYMENT_WAIT_SECONDS}s'))
+                try:
+                    cr.execute(
+                        SQL(
+                            "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR SHARE",
+                            ids,
+                        ),
+                        log_exceptions=False,
+                    )
+                except pg_errors.LockNotAvailable:
+                    cr.rollback()
+                else:
+                    invoices_cr = invoices.with_env(invoices.env(cr=cr, su=True))
+                    pending = {
+                        invoice.id: invoice._get_portal_payment_in_progress_message(tx)
+                        for invoice_id, tx in self.with_env(invoices_cr.env)
+                        ._get_portal_pending_transactions(invoices_cr)
+                        .items()
+                        for invoice in invoices_cr.browse(invoice_id)
+                    }
+        for invoice in invoices:
+            if invoice.id in pending:
+                return pending[invoice.id]
+        return self.env._(
+            "Another payment of this invoice was started at the same moment. "
+            "Reload the page in a minute to see it; you can pay again if it is cancelled or fails."
+        )
+
+    # ------------------------------------------------------------
+    # Amount and reference of a payment of invoices (C2, C3, P10)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _parse_portal_payment_amount(self, amount):
+        """``amount`` as a finite float, from a number or a plain decimal string; anything else
+        (booleans, "1e9", "-1", "NaN", lists...) is refused."""
+        if isinstance(amount, str) and AMOUNT_RE.match(amount.strip()):
+            amount = float(amount.strip())
+        # why: above 1e15 (JSON 1e308) float_round() overflows and the routes answered 500.
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, (int, float))
+            or not math.isfinite(amount)
+            or abs(amount) >= 1e15
+        ):
+            raise UserError(self.env._("The amount to pay is not valid."))
+        return float(amount)
+
+    @api.model
+    def _get_portal_batch_payment_reference(self):
+        """The reference of one portal payment of several invoices (P10).
+
+        Not stock's per-company BATCH sequence: it is gapless with a range per year, so its first
+        use of a year creates that range, which simultaneous requests cannot all do ("You cannot
+        create two date ranges..."), and each use locks the range until the request ends. Ours
+        draws from a PostgreSQL sequence: nothing to create, nothing locked.
+        """
+        sequence = self.env.ref('customer_portal.sequence_portal_bulk_payment', raise_if_not_found=False)
+        # Without it (deleted by an administrator), stock's reference from the invoice numbers.
+        return sequence.sudo().next_by_id() if sequence else None
 
     def _log_message_on_linked_documents(self, message):
         # EXTENDS account_payment: the invoices of a payment of several invoices (P10) get the message

@@ -1,18 +1,14 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
-import contextlib
 import logging
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import _, fields, models
-from odoo.exceptions import AccessDenied, AccessError, UserError
-from odoo.http import request
+from odoo.exceptions import AccessDenied, UserError
 
 from odoo.addons.auth_totp.controllers.home import TRUSTED_DEVICE_AGE
 from odoo.addons.base.models.res_users import check_identity
 
-from ..tools import backup_codes, totp
+from ..tools import totp
 
 _logger = logging.getLogger(__name__)
 
@@ -21,10 +17,6 @@ MFA_TYPE_ENROLL = 'portal_totp_enroll'
 MFA_ENROLL_URL = '/web/login/totp/enroll'
 # _mfa_type of auth_totp_mail_enforce (codes sent by email), which it sets for users without an app.
 MFA_TYPE_MAIL = 'totp_mail'
-# First key of the PostgreSQL advisory lock that serialises the code checks of one account.
-MFA_THROTTLE_LOCK = 0x6D666131
-# Longest wait of that cursor for a lock: a bound, never reached by the checks themselves.
-MFA_THROTTLE_LOCK_TIMEOUT = '10s'
 
 
 class ResUsers(models.Model):
@@ -109,56 +101,11 @@ class ResUsers(models.Model):
     # Code checks (M3): replay-proof, throttled per account
     # ------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _portal_mfa_throttle(self):
-        """Refuse any attempt while the account is locked out, and record the outcome of the
-        code check run inside this context: AccessDenied is a failure, no exception a success.
-
-        Attempts are written on a cursor of their own, committed at once, so that a failure
-        stays recorded when the request's transaction rolls back. A transaction-level advisory
-        lock on that cursor serialises the checks of one account: parallel guesses cannot
-        exceed the limits.
-
-        No deadlock with the request's own transaction: only these side cursors take the
-        advisory lock, and a side cursor waits on the request transaction only for the foreign
-        key checks of its insert (KEY SHARE on the res_users row), which the request's
-        UPDATEs of res_users (NO KEY UPDATE) do not block. Should a request ever hold a stronger
-        lock on that row, the lock timeout turns the wait into an error instead of a worker
-        hung forever while holding the account's lock.
-        """
-        self.ensure_one()
-        remote_addr = request.httprequest.remote_addr if request else None
-        with self.env.registry.cursor() as cr:
-            if not self.env.registry.in_test_mode():
-                # Each statement must see the attempts committed while waiting for the lock.
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                cr.execute("SET LOCAL lock_timeout = %s", (MFA_THROTTLE_LOCK_TIMEOUT,))
-            try:
-                # Handled below (a WARNING): not logged as a failed query by the cursor.
-                cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (MFA_THROTTLE_LOCK, self.id), log_exceptions=False)
-            except psycopg2.errors.LockNotAvailable:
-                _logger.warning("2FA check: BUSY for %s (lock timeout)", self)
-                raise AccessDenied(_("Too many sign-in attempts at once. Please try again in a minute.")) from None
-            Attempt = self.env(cr=cr, su=True)['res.users.mfa.attempt']
-            retry_date = Attempt._get_retry_date(self.id)
-            if retry_date:
-                _logger.info("2FA check: THROTTLED for %s until %s", self, retry_date)
-                raise AccessDenied(Attempt._get_retry_message(retry_date))
-            try:
-                yield
-            except AccessDenied:
-                Attempt.create({'user_id': self.id, 'success': False, 'ip_address': remote_addr})
-                # The side cursor's own transaction: the failed attempt must count although the
-                # request that made it is rolled back.
-                cr.commit()  # pylint: disable=invalid-commit
-                raise
-            Attempt.create({'user_id': self.id, 'success': True, 'ip_address': remote_addr})
-
     def _portal_mfa_check_code(self, code, allow_backup_code=True):
         """Check a second-factor code typed by this user: a TOTP code or, when allowed, a
         backup code. Return 'totp' or 'backup_code'; raise AccessDenied otherwise."""
         self.ensure_one()
-        with self._portal_mfa_throttle():
+        with self.env['res.users.mfa.attempt']._throttle(self):
             if self._totp_burn_code(code) is not None:
                 _logger.info("2FA check: SUCCESS for %s", self)
                 return 'totp'
@@ -229,7 +176,7 @@ class ResUsers(models.Model):
         self.ensure_one()
         if not self._portal_mfa_must_enroll() or not totp.is_valid_secret(secret):
             raise AccessDenied()
-        with self._portal_mfa_throttle():
+        with self.env['res.users.mfa.attempt']._throttle(self):
             step = totp.match(secret, code)
             if step is None:
                 _logger.info("2FA enrollment: REJECT CODE for %s", self)
@@ -242,47 +189,15 @@ class ResUsers(models.Model):
 
     def _portal_mfa_generate_backup_codes(self):
         """Replace all backup codes of this user by new ones; return them in clear, once."""
-        self.ensure_one()
-        BackupCode = self.env['res.users.backup.code'].sudo()
-        BackupCode.search([('user_id', '=', self.id)]).unlink()
-        codes = backup_codes.generate_codes()
-        BackupCode.create([{'user_id': self.id, 'code_hash': backup_codes.hash_code(code)} for code in codes])
-        self.invalidate_recordset(['portal_mfa_backup_code_count'])
-        return codes
+        return self.env['res.users.backup.code']._generate_codes(self)
 
     def _portal_mfa_use_backup_code(self, code):
-        """Whether ``code`` is an unused backup code of this user; it is then used up and the
-        user is told by email."""
-        self.ensure_one()
-        if backup_codes.normalize_code(code) is None:
-            return False
-        candidates = (
-            self.env['res.users.backup.code'].sudo().search([('user_id', '=', self.id), ('used_date', '=', False)])
-        )
-        backup_code = next((c for c in candidates if backup_codes.verify_code(code, c.code_hash)), None)
-        if not backup_code or not backup_code._consume():
-            return False
-        self.invalidate_recordset(['portal_mfa_backup_code_count'])
-        template = self.env.ref('customer_portal.mail_template_portal_mfa_backup_code_used', raise_if_not_found=False)
-        if template:
-            template.sudo().send_mail(self.id)
-        return True
+        """Whether ``code`` is an unused backup code of this user (``res.users.backup.code``)."""
+        return self.env['res.users.backup.code']._use_code(self, code)
 
     def _portal_mfa_regenerate_backup_codes(self, password):
-        """New backup codes for the current user, who re-enters their password; the old ones
-        stop working. Raise AccessDenied for a wrong password."""
-        self.ensure_one()
-        if self != self.env.user:
-            raise AccessError(_("You can only regenerate your own backup codes."))
-        if not self.totp_enabled:
-            raise UserError(_("Set up an authenticator app first."))
-        if not isinstance(password, str) or not password:
-            raise AccessDenied()
-        credential = {'login': self.login, 'password': password, 'type': 'password'}
-        with self._assert_can_auth(user=self.id):
-            self._check_credentials(credential, {'interactive': True})
-        _logger.info("2FA backup codes: REGENERATED for %s", self)
-        return self._portal_mfa_generate_backup_codes()
+        """New backup codes for the current user, who re-enters their password."""
+        return self.env['res.users.backup.code']._regenerate_codes(self, password)
 
     @check_identity
     def action_totp_disable(self):

@@ -30,8 +30,8 @@ class TestBulkPaymentReferenceConcurrency(PortalPaymentConcurrencyCase):
             invoices.mapped('name')  # the transaction (and its snapshot) starts before the others commit
             barrier.wait(timeout=30)
             try:
-                reference = invoices._get_portal_batch_payment_reference()
                 Transaction = env['payment.transaction']
+                reference = Transaction._get_portal_batch_payment_reference()
                 tx = Transaction.create(
                     self._transaction_values(
                         invoice_ids, reference=Transaction._compute_reference('demo', prefix=reference)

@@ -266,10 +266,10 @@ class TestMfaConcurrency(TransactionCase):
         """Should a request ever hold a FOR UPDATE lock on the user's row, the side cursor's
         foreign key check would wait on it forever: the lock timeout makes it an error instead
         of a worker hung while holding the account's lock."""
-        from ..models import res_users as res_users_module
+        from ..models import res_users_mfa_attempt as res_users_mfa_attempt_module
 
         wrong = '000000' if totp_code(self.secret) != '000000' else '111111'
-        with patch.object(res_users_module, 'MFA_THROTTLE_LOCK_TIMEOUT', '1s'):
+        with patch.object(res_users_mfa_attempt_module, 'MFA_THROTTLE_LOCK_TIMEOUT', '1s'):
             outcomes = self._check_holding_row_lock("SELECT id FROM res_users WHERE id = %s FOR UPDATE", wrong)
         self.assertEqual(outcomes, ['LockNotAvailable'])
         # The account's lock was released: the next check runs.
