@@ -1,0 +1,85 @@
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+"""The benchmark's HTTP client: a customer signing in through the login form (and the authenticator-code
+form), timed GETs, JSON-RPC calls."""
+
+import re
+import statistics
+import time
+
+from bench_settings import PAGE_BUDGET, PASSWORD
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
+    return match and match[1]
+
+
+def sign_in(url, login, secret=None):
+    """Sign in through the login form (and the authenticator-code form); returns the session."""
+    import requests  # noqa: PLC0415
+
+    session = requests.Session()
+    page = session.get(url + '/web/login?redirect=/my', timeout=60)
+    answer = session.post(
+        url + '/web/login',
+        timeout=60,
+        data={'login': login, 'password': PASSWORD, 'csrf_token': csrf_token(page.text), 'redirect': '/my'},
+    )
+    if secret:
+        if '/web/login/totp' not in answer.url:
+            raise RuntimeError(f"{login}: no authenticator step ({answer.url})")
+        import pyotp  # noqa: PLC0415
+
+        answer = session.post(
+            url + '/web/login/totp',
+            timeout=60,
+            data={'totp_token': pyotp.TOTP(secret).now(), 'csrf_token': csrf_token(answer.text), 'redirect': '/my'},
+        )
+    if answer.status_code != 200 or not answer.url.endswith('/my'):
+        raise RuntimeError(f"{login}: sign-in ended on {answer.status_code} {answer.url}")
+    return session
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return float('nan')
+    k = (len(values) - 1) * p / 100
+    low, high = int(k), min(int(k) + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (k - low)
+
+
+def time_requests(session, url, n, warmup=3, timeout=300):
+    """Warm up, then time n GETs (fewer when a page is slow: at most ~PAGE_BUDGET seconds, at least 5,
+    or 1 when one takes more than 30 s)."""
+    import requests  # noqa: PLC0415
+
+    first, times, size = None, [], 0
+    try:
+        for _ in range(warmup):
+            started = time.perf_counter()
+            answer = session.get(url, timeout=timeout)
+            first = time.perf_counter() - started
+            if answer.status_code != 200:
+                return {'error': f"HTTP {answer.status_code} after {first:.0f} s", 'n': 0}
+        if first and first * n > PAGE_BUDGET:
+            n = max(5 if first < 30 else 1, int(PAGE_BUDGET / first))
+        for _ in range(n):
+            started = time.perf_counter()
+            answer = session.get(url, timeout=timeout)
+            elapsed = time.perf_counter() - started
+            if answer.status_code != 200:
+                return {'error': f"HTTP {answer.status_code} after {elapsed:.0f} s", 'n': len(times)}
+            times.append(elapsed)
+            size = len(answer.content)
+    except requests.RequestException as e:
+        return {'error': f"{type(e).__name__} after {time.perf_counter() - started:.0f} s", 'n': len(times)}
+    return {'median': statistics.median(times), 'p95': percentile(times, 95), 'n': n, 'bytes': size}
+
+
+def jsonrpc(session, url, params):
+    answer = session.post(url, json={'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params}, timeout=300)
+    data = answer.json()
+    if 'error' in data:
+        raise RuntimeError(f"{url}: {data['error'].get('data', {}).get('message') or data['error']}")
+    return data['result']

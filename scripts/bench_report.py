@@ -1,0 +1,133 @@
+# Part of customer_portal. See LICENSE file for full copyright and licensing details.
+"""The benchmark's report: the Markdown tables of stock against ours."""
+
+import datetime
+import os
+import time
+
+from bench_measure import pages
+from bench_settings import CONCURRENT_SECONDS, N_USERS
+
+
+def ms(value):
+    return '—' if value is None or value != value else f"{value * 1000:.0f}"
+
+
+def ratio(a, b):
+    if not a or not b or a != a or b != b:
+        return '—'
+    return f"{a / b:.2f}x"
+
+
+def render(results, build_times, total, sizes):
+    out = [
+        f"# Customer portal benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        '',
+        f"Odoo 18 `--workers=2` on {os.cpu_count()} cores; sizes = posted invoices of one customer company "
+        f"(+10 % credit notes, 65 % paid, 2.5 % partially paid, orders and quotations). Times in ms over "
+        f"n requests after warm-up; queries = SQL queries per request (median, from the werkzeug log).",
+        '',
+    ]
+    out += [
+        '## Pages',
+        '',
+        '| page | size | stock median | stock p95 | stock queries | ours median | ours p95 | ours queries '
+        '| ratio (median) | n | page KB |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ]
+    names = [name for name, _ in pages('ours', {'first_date': datetime.date.today(), 'invoice': 0})]
+    for name in names:
+        for size in sizes:
+            s = results.get(('stock', size), {}).get('pages', {}).get(name)
+            o = results.get(('ours', size), {}).get('pages', {}).get(name)
+            if not s and not o:
+                continue
+            s, o = s or {}, o or {}
+            stock_cells = f"{ms(s.get('median'))} | {ms(s.get('p95'))} | {s.get('queries', '—') if s else '—'}"
+            ours_cells = (
+                f"{o.get('error') or ms(o.get('median'))} | {ms(o.get('p95'))} | {o.get('queries', '—') if o else '—'}"
+            )
+            out.append(
+                f"| {name} | {size} | {stock_cells} "
+                f"| {ours_cells} "
+                f"| {ratio(o.get('median'), s.get('median'))} | {o.get('n') or s.get('n')} "
+                f"| {round((o.get('bytes') or s.get('bytes') or 0) / 1024)} |"
+            )
+    largest = max(sizes)
+    out += ['', f"## Statement, per 1,000 documents (size {largest})", '']
+    o = results.get(('ours', largest), {})
+    s = results.get(('stock', largest), {})
+    docs = o.get('meta', {}).get('documents') or 0
+    st = o.get('pages', {}).get('/my/statement (all documents)', {})
+    pdf = o.get('pages', {}).get('/my/statement PDF', {})
+    inv = s.get('pages', {}).get('/my/invoices', {})
+    if docs and st.get('median'):
+        out.append(
+            f"- {docs} documents of the customer: statement {ms(st['median'])} ms, i.e. "
+            f"{ms(st['median'] / docs * 1000)} ms per 1,000 documents, against {ms(inv.get('median'))} ms for a "
+            f"stock /my/invoices page; queries {st.get('queries')}."
+        )
+    if pdf:
+        out.append(
+            f"- PDF: {pdf.get('error') and 'error ' + pdf['error'] or ms(pdf.get('median')) + ' ms'} "
+            f"(n={pdf.get('n')})."
+        )
+    out += ['', f"## Payment transaction (size {largest})", '', '| | stock | ours |', '|---|---:|---:|']
+    for label in ('1 invoice', '200 invoices'):
+        out.append(
+            f"| {label} | {ms(s.get('tx', {}).get(label, {}).get('median'))} "
+            f"| {ms(o.get('tx', {}).get(label, {}).get('median'))} |"
+        )
+    one, many = (
+        o.get('tx', {}).get('1 invoice', {}).get('median'),
+        o.get('tx', {}).get('200 invoices', {}).get('median'),
+    )
+    out.append(f"\n200 invoices / 1 invoice (ours): {ratio(many, one)}")
+    out += [
+        '',
+        f"## Sign-in, time to /my (size {largest}, median ms)",
+        '',
+        '| | stock | ours | ratio |',
+        '|---|---:|---:|---:|',
+    ]
+    for label in ('password', 'password + code'):
+        a, b = s.get('signin', {}).get(label, {}).get('median'), o.get('signin', {}).get(label, {}).get('median')
+        out.append(f"| {label} | {ms(a)} | {ms(b)} | {ratio(b, a)} |")
+    out += [
+        '',
+        f"## {N_USERS} concurrent customers, {CONCURRENT_SECONDS} s (size {largest})",
+        '',
+        '| database and pages | req/s | p50 | p95 | p99 | errors |',
+        '|---|---:|---:|---:|---:|---:|',
+    ]
+    for key, label in (
+        (('stock', 'stock mix'), 'stock: home, invoices, an invoice'),
+        (('ours', 'stock mix'), 'ours: home, invoices, an invoice'),
+        (('ours', 'ours mix'), 'ours: home, invoices, statement this year'),
+    ):
+        c = results.get((key[0], largest), {}).get('crowd', {}).get(key[1])
+        if c:
+            out.append(
+                f"| {label} | {c['rps']:.1f} | {ms(c['p50'])} | {ms(c['p95'])} | {ms(c['p99'])} | {c['errors']} |"
+            )
+    sc = s.get('crowd', {}).get('stock mix', {})
+    oc = o.get('crowd', {}).get('stock mix', {})
+    out.append(f"\np95 ours/stock on the same pages: {ratio(oc.get('p95'), sc.get('p95'))}")
+    out += [
+        '',
+        '## Memory (peak RSS of the Odoo HTTP workers, MB)',
+        '',
+        '| size | stock one worker | stock all | ours one worker | ours all |',
+        '|---:|---:|---:|---:|---:|',
+    ]
+    for size in sizes:
+        s2, o2 = results.get(('stock', size), {}), results.get(('ours', size), {})
+        out.append(
+            f"| {size} | {s2.get('rss', 0) // 2**20} | {s2.get('rss_total', 0) // 2**20} "
+            f"| {o2.get('rss', 0) // 2**20} | {o2.get('rss_total', 0) // 2**20} |"
+        )
+    spawns = {f"{k[0]} {k[1]}": v.get('gevent_spawns') for k, v in results.items()}
+    out += ['', f"Websocket (gevent) processes seen per server: {spawns} (1 means no respawn loop).", '', '## Time', '']
+    out += [f"- {label}: {seconds:.0f} s" for label, seconds in build_times.items()] or ['- templates reused']
+    out.append(f"- whole run: {total / 60:.1f} min")
+    return '\n'.join(out) + '\n'
