@@ -212,7 +212,18 @@ class ResPartner(models.Model):
         company = company or self.env.company
         Payment = self.env['account.payment'].sudo()
         domain = Payment._get_portal_payment_domain(self, partner_ids=partner_ids) + [('company_id', '=', company.id)]
-        return Payment.search(domain, order='date desc, id desc', limit=1)
+        # With what the Last Payment Made card shows, in the same query.
+        field_names = [
+            'amount',
+            'currency_id',
+            'date',
+            'memo',
+            'move_id',
+            'name',
+            'partner_id',
+            'payment_transaction_id',
+        ]
+        return Payment.search_fetch(domain, field_names, order='date desc, id desc', limit=1)
 
     # ------------------------------------------------------------
     # Customer portal: Reset Portal MFA (M4)
