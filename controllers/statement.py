@@ -24,14 +24,14 @@ class PortalAccount(portal.PortalAccount):
         # is always the caller's own company's (never a parameter).
         customer_sudo = self._get_portal_customer().sudo()
         company = request.env.user.company_id
-        StatementReport = request.env['report.customer_portal.report_portal_statement'].sudo()
+        statement_report_sudo = request.env['report.customer_portal.report_portal_statement'].sudo()
         period = period if isinstance(period, str) and period in STATEMENT_PERIODS else None
         error = None
         statement = None
         try:
             if period is None:
                 raise UserError(_("Choose a period for the statement."))
-            date_from, date_to = StatementReport._get_period(
+            date_from, date_to = statement_report_sudo._get_period(
                 period,
                 date_from if isinstance(date_from, str) else None,
                 date_to if isinstance(date_to, str) else None,
@@ -41,7 +41,7 @@ class PortalAccount(portal.PortalAccount):
         if not error and report_type in ('pdf', 'html'):
             return self._show_statement_report(customer_sudo, company, date_from, date_to, report_type, download)
         if not error:
-            statement = StatementReport._get_statement(
+            statement = statement_report_sudo._get_statement(
                 customer_sudo, date_from, date_to, company=company, max_lines=PORTAL_STATEMENT_PAGE_MAX_LINES
             )
         values = self._prepare_portal_layout_values()
@@ -79,12 +79,13 @@ class PortalAccount(portal.PortalAccount):
             'date_to': fields.Date.to_string(date_to),
             'company_id': company.id,
         }
-        Report = request.env['ir.actions.report'].sudo()
+        # sudo: portal users cannot read report actions; the data is the caller's own, as above.
+        report_sudo = request.env['ir.actions.report'].sudo()
         report_ref = 'customer_portal.action_report_portal_statement'
         if report_type == 'html':
-            content = Report._render_qweb_html(report_ref, customer_sudo.ids, data=data)[0]
+            content = report_sudo._render_qweb_html(report_ref, customer_sudo.ids, data=data)[0]
             return request.make_response(content, [('Content-Type', 'text/html; charset=utf-8')])
-        content = Report._render_qweb_pdf(report_ref, customer_sudo.ids, data=data)[0]
+        content = report_sudo._render_qweb_pdf(report_ref, customer_sudo.ids, data=data)[0]
         filename = _("Statement %(from)s %(to)s.pdf", **{'from': data['date_from'], 'to': data['date_to']})
         disposition = 'attachment' if download else 'inline'
         return request.make_response(
