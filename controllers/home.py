@@ -49,7 +49,9 @@ class PortalAccount(portal.PortalAccount):
         SaleOrder = request.env['sale.order']
         return {
             'balance_summary': customer_sudo._get_portal_balance_summary(company=company, partner_ids=partner_ids),
-            'last_payment': customer_sudo._get_portal_last_payment(company=company, partner_ids=partner_ids),
+            'last_payment': request.env['account.payment']
+            .sudo()
+            ._get_portal_last_payment(customer_sudo, company=company, partner_ids=partner_ids),
             'portal_customer': customer_sudo,
             'portal_invoice_address': customer_sudo.browse(addresses['invoice']),
             'portal_delivery_address': customer_sudo.browse(addresses['delivery']),

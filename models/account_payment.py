@@ -38,6 +38,27 @@ class AccountPayment(models.Model):
         ]
 
     @api.model
+    def _get_portal_last_payment(self, partner, company=None, partner_ids=None):
+        """The latest payment received from ``partner``'s company (Last Payment Made, C1), among
+        the payments ``_get_portal_payment_domain`` lets its portal users see (``partner_ids``:
+        ``partner._get_portal_ledger_partner_ids()`` when the caller has it already)."""
+        partner.ensure_one()
+        company = company or self.env.company
+        domain = self._get_portal_payment_domain(partner, partner_ids=partner_ids) + [('company_id', '=', company.id)]
+        # With what the Last Payment Made card shows, in the same query.
+        field_names = [
+            'amount',
+            'currency_id',
+            'date',
+            'memo',
+            'move_id',
+            'name',
+            'partner_id',
+            'payment_transaction_id',
+        ]
+        return self.search_fetch(domain, field_names, order='date desc, id desc', limit=1)
+
+    @api.model
     def _get_portal_invoice_payment_domain(self):
         """Payments of invoices (the "Invoice Payments" filter of Payments Made, C4): linked to an
         invoice or reconciled with one; the others are advances and unapplied payments."""

@@ -204,27 +204,6 @@ class ResPartner(models.Model):
             'multi_currency': len(by_currency) > 1 or any(f['currency'] != company_currency for f in by_currency),
         }
 
-    def _get_portal_last_payment(self, company=None, partner_ids=None):
-        """The latest payment received from this partner's company (Last Payment Made, C1), among
-        the payments ``account.payment._get_portal_payment_domain`` lets its portal users see
-        (``partner_ids``: ``_get_portal_ledger_partner_ids()`` when the caller has it already)."""
-        self.ensure_one()
-        company = company or self.env.company
-        Payment = self.env['account.payment'].sudo()
-        domain = Payment._get_portal_payment_domain(self, partner_ids=partner_ids) + [('company_id', '=', company.id)]
-        # With what the Last Payment Made card shows, in the same query.
-        field_names = [
-            'amount',
-            'currency_id',
-            'date',
-            'memo',
-            'move_id',
-            'name',
-            'partner_id',
-            'payment_transaction_id',
-        ]
-        return Payment.search_fetch(domain, field_names, order='date desc, id desc', limit=1)
-
     # ------------------------------------------------------------
     # Customer portal: Reset Portal MFA (M4)
     # ------------------------------------------------------------
@@ -253,20 +232,16 @@ class ResPartner(models.Model):
             enabled = users.filtered('totp_enabled') if users else users
             partner.portal_mfa_has_portal_user = bool(users)
             partner.portal_mfa_enabled = bool(enabled)
+            dates = [d for d in enabled.mapped('portal_mfa_setup_date') if d] if enabled else []
             if not users:
                 partner.portal_mfa_status = False
             elif not enabled:
                 partner.portal_mfa_status = self.env._("Not set up")
+            elif not dates:
+                partner.portal_mfa_status = self.env._("Set up")
             else:
-                dates = [d for d in enabled.mapped('portal_mfa_setup_date') if d]
-                partner.portal_mfa_status = (
-                    self.env._(
-                        "Set up on %s",
-                        format_date(self.env, fields.Datetime.context_timestamp(partner, max(dates)).date()),
-                    )
-                    if dates
-                    else self.env._("Set up")
-                )
+                setup_date = fields.Datetime.context_timestamp(partner, max(dates)).date()
+                partner.portal_mfa_status = self.env._("Set up on %s", format_date(self.env, setup_date))
 
     def _check_portal_mfa_reset_access(self):
         if not (self.env.su or self.env.user._is_admin()):

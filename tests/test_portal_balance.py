@@ -83,7 +83,7 @@ class TestPortalBalanceSummary(PortalAccountCommon):
 
     def test_last_payment(self):
         """The last payment is the latest one and names the invoice it paid."""
-        payment = self.customer._get_portal_last_payment(company=self.company)
+        payment = self.env['account.payment']._get_portal_last_payment(self.customer, company=self.company)
         self.assertEqual(payment, self.eur_payment)
         self.assertEqual(payment.reconciled_invoice_ids, self.inv4)
 
