@@ -19,6 +19,7 @@
 # pylint: disable=print-used
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +60,10 @@ def export_view(parent):
         if is_ours(entry):
             (view / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     return Path(parent)
+
+
+def without_dates(path):
+    return re.sub(r'"(POT-Creation|PO-Revision)-Date: [^"]*"', '', Path(path).read_text(encoding='utf-8'))
 
 
 def run(step, cmd):
@@ -113,7 +118,8 @@ def main():
         ]  # fmt: skip
         seconds = run("exporting its terms with Odoo's --i18n-export", export)
         I18N.mkdir(exist_ok=True)
-        shutil.copyfile(exported, POT)
+        if not POT.exists() or without_dates(POT) != without_dates(exported):  # no diff for a new date only
+            shutil.copyfile(exported, POT)
         count = POT.read_text(encoding='utf-8').count('\nmsgid ') - 1  # the header is one
         say(f"{POT.relative_to(ROOT)}: {count} msgids (the export took {seconds:.0f} s)")
         merge_po_files()
