@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import portalctl  # noqa: E402  (same folder: reuses its PostgreSQL and Odoo helpers)
-from cp_odoo import NOT_ADDON, ODOO_BIN, install  # noqa: E402
+from cp_odoo import ODOO_BIN, addon_view, install  # noqa: E402
 from portalctl import DATA, MODULE, ROOT  # noqa: E402
 
 I18N = ROOT / 'i18n'
@@ -43,23 +43,6 @@ def say(message):
 def die(message, code=2):
     print(f"[pot] error: {message}", file=sys.stderr, flush=True)
     sys.exit(code)
-
-
-def is_ours(entry):
-    """A top-level entry of the repository that is part of the addon (not data, caches, other addons)."""
-    if entry.name.startswith('.') or entry.name in NOT_ADDON or entry.resolve() == DATA:
-        return False
-    return not (entry.is_dir() and any(entry.glob('*/__manifest__.py')))
-
-
-def export_view(parent):
-    """`parent/customer_portal`: links to the addon's own top-level files and folders."""
-    view = Path(parent) / MODULE
-    view.mkdir()
-    for entry in sorted(ROOT.iterdir()):
-        if is_ours(entry):
-            (view / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
-    return Path(parent)
 
 
 def without_dates(path):
@@ -112,7 +95,7 @@ def main():
         exported = Path(tmp) / f'{MODULE}.pot'  # beside the view, not in it
         stock = [str(p) for p in (odoo_package.parent / 'addons', odoo_package / 'addons') if p.is_dir()]
         export = [
-            sys.executable, str(ODOO_BIN), '--addons-path', ','.join([*stock, str(export_view(tmp))]),
+            sys.executable, str(ODOO_BIN), '--addons-path', ','.join([*stock, str(addon_view(tmp).parent)]),
             '--data-dir', str(DATA / 'odoo'), *postgres.odoo_args, '-d', dbname, '--log-level', 'warn',
             f'--i18n-export={exported}', f'--modules={MODULE}',
         ]  # fmt: skip
