@@ -125,19 +125,20 @@ class MfaHttpCase(PortalHttpCase):
         self.assertTrue(match, "the enrollment page shows the key as text")
         return page, match.group(1).replace(' ', '')
 
+    def _submit_enrollment(self, page, code):
+        """Send the enrollment form of ``page`` with ``code``, as the customer's browser does."""
+        return self.url_open(
+            '/web/login/totp/enroll',
+            data={'csrf_token': self._csrf(page), 'totp_token': code},
+            allow_redirects=False,
+        )
+
     def _enroll(self, login=None, password=None):
         """Sign in with the password and enroll; return (secret, backup codes)."""
         response = self._login(login or self.portal_user.login, password or self.portal_password)
         self.assertIn('/web/login/totp/enroll', response.headers.get('Location', ''))
         page, secret = self._enroll_page()
-        response = self.url_open(
-            '/web/login/totp/enroll',
-            data={
-                'csrf_token': self._csrf(page),
-                'totp_token': totp_code(secret),
-            },
-            allow_redirects=False,
-        )
+        response = self._submit_enrollment(page, totp_code(secret))
         self.assertEqual(response.status_code, 200)
         codes = [html.unescape(code) for code in BACKUP_CODE_RE.findall(response.text)]
         self.assertEqual(len(codes), 10, "ten backup codes are shown")

@@ -1,3 +1,5 @@
+import subprocess
+import tempfile
 from datetime import timedelta
 
 from lxml import html
@@ -104,6 +106,27 @@ class PortalAccountCommon(AccountTestInvoicingCommon, PortalHttpCase):
     # ------------------------------------------------------------
     # Fixture helpers
     # ------------------------------------------------------------
+
+    def _statement_pdf_text(self, partner, date_from, date_to):
+        """The statement PDF wkhtmltopdf makes for the period (as the route asks it), read back as a
+        reader gets it: pdftotext, layout kept."""
+        pdf_content, content_type = (
+            self.env['ir.actions.report']
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                'customer_portal.action_report_portal_statement',
+                partner.ids,
+                data={'date_from': date_from, 'date_to': date_to, 'company_id': self.company.id},
+            )
+        )
+        self.assertEqual(content_type, 'pdf')
+        self.assertTrue(pdf_content.startswith(b'%PDF'))
+        with tempfile.NamedTemporaryFile(suffix='.pdf') as pdf:
+            pdf.write(pdf_content)
+            pdf.flush()
+            return subprocess.run(
+                ['pdftotext', '-layout', pdf.name, '-'], capture_output=True, check=True
+            ).stdout.decode()
 
     @classmethod
     def _day(cls, days_ago):

@@ -27,13 +27,7 @@ class TestMfaEnrollment(MfaHttpCase):
         self.assertEqual(self._enroll_page()[1], secret)
 
         # A wrong code and a secret chosen by the client are refused.
-        response = self.url_open(
-            '/web/login/totp/enroll',
-            data={
-                'csrf_token': self._csrf(page),
-                'totp_token': '000000' if totp_code(secret) != '000000' else '111111',
-            },
-        )
+        response = self._submit_enrollment(page, '000000' if totp_code(secret) != '000000' else '111111')
         self.assertIn('Verification failed', response.text)
         own_secret = totp.generate_secret()
         response = self.url_open(
@@ -49,14 +43,7 @@ class TestMfaEnrollment(MfaHttpCase):
         self._assert_not_signed_in()
 
         enroll_code = totp_code(secret)
-        response = self.url_open(
-            '/web/login/totp/enroll',
-            data={
-                'csrf_token': self._csrf(page),
-                'totp_token': enroll_code,
-            },
-            allow_redirects=False,
-        )
+        response = self._submit_enrollment(page, enroll_code)
         self.assertEqual(response.status_code, 200)
         self.assertIn('Continue to sign in', response.text)
         self.assertIn('href="/my"', response.text)

@@ -143,14 +143,7 @@ class TestPortalSecurityHeadersSignIn(SecurityHeadersAssertions, MfaHttpCase):
         self.assertIn('/web/login/totp/enroll', response.headers.get('Location', ''))
         page, secret = self._enroll_page()
         self._assert_security_headers(page, 'enrollment')
-        response = self.url_open(
-            '/web/login/totp/enroll',
-            data={
-                'csrf_token': self._csrf(page),
-                'totp_token': totp_code(secret),
-            },
-            allow_redirects=False,
-        )
+        response = self._submit_enrollment(page, totp_code(secret))
         self.assertIn('o_cp_mfa_backup_code', response.text)
         self._assert_security_headers(response, 'backup codes')
         self._logout()

@@ -1,5 +1,3 @@
-import subprocess
-import tempfile
 from datetime import date
 
 from freezegun import freeze_time
@@ -13,16 +11,6 @@ from .common_portal_account import PortalAccountCommon
 @tagged('post_install', '-at_install')
 class TestPortalStatementPdf(PortalAccountCommon):
     """C5: the printed statement (the route's report, the real PDF) and its aging date."""
-
-    @staticmethod
-    def _pdf_text(pdf_content):
-        """The text of a PDF as a reader gets it (pdftotext, layout kept)."""
-        with tempfile.NamedTemporaryFile(suffix='.pdf') as pdf:
-            pdf.write(pdf_content)
-            pdf.flush()
-            return subprocess.run(
-                ['pdftotext', '-layout', pdf.name, '-'], capture_output=True, check=True
-            ).stdout.decode()
 
     def test_statement_aging_as_of_today_within_the_period(self):
         """On the 22nd, "This Month" ages what is open as of the 22nd (not the 30th), and the page
@@ -70,16 +58,7 @@ class TestPortalStatementPdf(PortalAccountCommon):
 
         # The real PDF, its text as a reader gets it.
         with freeze_time('2025-04-22 10:00:00', tick=True):
-            pdf_content, _type = (
-                self.env['ir.actions.report']
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf(
-                    'customer_portal.action_report_portal_statement',
-                    customer.ids,
-                    data={'date_from': '2025-04-01', 'date_to': '2025-04-30', 'company_id': self.company.id},
-                )
-            )
-        text = self._pdf_text(pdf_content)
+            text = self._statement_pdf_text(customer, '2025-04-01', '2025-04-30')
         self.assertIn('Aging as of 04/22/2025', ' '.join(text.split()))
         self.assertIn('04/30/2025', text)
 
@@ -112,18 +91,7 @@ class TestPortalStatementPdf(PortalAccountCommon):
         self.assertIn('inline', response.headers['Content-Disposition'])
 
         # The real PDF, produced by wkhtmltopdf with the data the route passes.
-        pdf_content, content_type = (
-            self.env['ir.actions.report']
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(
-                'customer_portal.action_report_portal_statement',
-                self.customer.ids,
-                data={'date_from': frm, 'date_to': to, 'company_id': self.company.id},
-            )
-        )
-        self.assertEqual(content_type, 'pdf')
-        self.assertTrue(pdf_content.startswith(b'%PDF'))
-        text = self._pdf_text(pdf_content)
+        text = self._statement_pdf_text(self.customer, frm, to)
         self.assertIn('Statement of Account', text)
         self.assertIn('Acme Customer Co', text)
         self.assertIn('2,130.00', text)  # USD balance due
