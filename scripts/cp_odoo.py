@@ -20,8 +20,24 @@ DEMO_MODULES = [MODULE, 'payment_demo', 'payment_custom']
 # they connect the portal to, installed in the demo and test databases so that the bridges install
 # themselves (auto_install), and the bridges whose tests `make test` runs.
 BRIDGES = ROOT / 'bridges'
-BRIDGE_APPS = ['contract']
-BRIDGE_MODULES = ['customer_portal_contract']
+
+
+def _bridge_manifests():
+    import ast  # noqa: PLC0415
+
+    return {
+        path.parent.name: ast.literal_eval(path.read_text(encoding='utf-8'))
+        for path in sorted(BRIDGES.glob('*/__manifest__.py'))
+    }
+
+
+# Each bridge's `depends` besides the addon and the other bridges: the apps it connects the portal to.
+_BRIDGE_MANIFESTS = _bridge_manifests()
+BRIDGE_MODULES = list(_BRIDGE_MANIFESTS)
+BRIDGE_APPS = sorted(
+    {app for manifest in _BRIDGE_MANIFESTS.values() for app in manifest.get('depends', [])}
+    - {MODULE, *BRIDGE_MODULES}
+)
 # Top-level entries of the repository that are not part of the addon (dot-entries are never linked).
 NOT_ADDON = {'__pycache__', 'build', 'dist', 'node_modules', BRIDGES.name}
 LOG_LINE = re.compile(
