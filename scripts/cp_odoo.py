@@ -35,8 +35,7 @@ def _bridge_manifests():
 _BRIDGE_MANIFESTS = _bridge_manifests()
 BRIDGE_MODULES = list(_BRIDGE_MANIFESTS)
 BRIDGE_APPS = sorted(
-    {app for manifest in _BRIDGE_MANIFESTS.values() for app in manifest.get('depends', [])}
-    - {MODULE, *BRIDGE_MODULES}
+    {app for manifest in _BRIDGE_MANIFESTS.values() for app in manifest.get('depends', [])} - {MODULE, *BRIDGE_MODULES}
 )
 # Top-level entries of the repository that are not part of the addon (dot-entries are never linked).
 NOT_ADDON = {'__pycache__', 'build', 'dist', 'node_modules', BRIDGES.name}
