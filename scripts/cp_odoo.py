@@ -32,7 +32,15 @@ def _bridge_manifests():
 
 
 # Each bridge's `depends` besides the addon and the other bridges: the apps it connects the portal to.
-_BRIDGE_MANIFESTS = _bridge_manifests()
+# CP_BRIDGES (a developer's focused runs): only these bridges, by name with or without `customer_portal_`
+# ('' for none); unset, all of them (CI, the demo).
+_BRIDGE_MANIFESTS = {
+    name: manifest
+    for name, manifest in _bridge_manifests().items()
+    if os.environ.get('CP_BRIDGES') is None
+    or name.removeprefix(f'{MODULE}_')
+    in {b.strip().removeprefix(f'{MODULE}_') for b in os.environ['CP_BRIDGES'].split(',')}
+}
 BRIDGE_MODULES = list(_BRIDGE_MANIFESTS)
 BRIDGE_APPS = sorted(
     {app for manifest in _BRIDGE_MANIFESTS.values() for app in manifest.get('depends', [])} - {MODULE, *BRIDGE_MODULES}
