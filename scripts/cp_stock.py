@@ -5,7 +5,7 @@ import re
 import time
 
 from cp_base import MODULE, ROOT, die, say
-from cp_odoo import DEMO_MODULES, LOG_LINE
+from cp_odoo import BRIDGE_APPS, DEMO_MODULES, LOG_LINE
 from cp_tests import TEST_FAIL, TEST_START, run_odoo_tests
 
 # The stock modules whose code the addon extends: their post-install tests run with the addon installed
@@ -14,6 +14,9 @@ STOCK_TEST_TAGS = [
     '/portal', '/payment', '/account_payment', '/auth_totp', '/auth_totp_portal', '/auth_signup',
     '/sale', '/sale_management', '/account:TestPortalInvoice', '/account:TestPortalAttachment',
 ]  # fmt: skip
+# The apps a bridge extends (bridges/): their post-install tests join the gate when the bridge is there.
+STOCK_TEST_TAGS_BY_APP = {}
+STOCK_TEST_TAGS += [tag for app in BRIDGE_APPS for tag in STOCK_TEST_TAGS_BY_APP.get(app, [])]
 # What the stock tests' database holds besides the addon, for the retry on a database without it.
 STOCK_MODULES = ['portal', 'payment', 'account', 'account_payment', 'auth_totp', 'auth_totp_portal',
                  'auth_signup', 'sale', 'sale_management']  # fmt: skip
@@ -28,16 +31,17 @@ def read_stock_exclusions():
     import json  # noqa: PLC0415
 
     entries = json.loads(STOCK_EXCLUSIONS.read_text(encoding='utf-8'))
-    ours = '\n'.join(path.read_text(encoding='utf-8') for path in (ROOT / 'tests').glob('test_*.py'))
+    tests = [*(ROOT / 'tests').glob('test_*.py'), *(ROOT / 'bridges').glob('*/tests/test_*.py')]
+    ours = '\n'.join(path.read_text(encoding='utf-8') for path in tests)
     for entry in entries:
         test, why, proof = entry.get('stock_test', ''), entry.get('why', ''), entry.get('proved_by', '')
         if not re.fullmatch(r'/\w+:\w+\.\w+', test) or len(why.strip()) < 20:
             die(f"{STOCK_EXCLUSIONS.name}: each entry needs stock_test ('/module:Class.method') and a why: {entry}")
-        match = re.fullmatch(r'/customer_portal:(\w+)\.(\w+)', proof)
+        match = re.fullmatch(rf'/{MODULE}\w*:(\w+)\.(\w+)', proof)
         if not match or f'class {match[1]}(' not in ours or f'def {match[2]}(' not in ours:
             die(
                 f"{STOCK_EXCLUSIONS.name}: {test} must name in proved_by an existing test of ours "
-                f"('/customer_portal:Class.method'), not {proof!r}"
+                f"('/customer_portal:Class.method', or a bridge's '/customer_portal_<name>:...'), not {proof!r}"
             )
     return entries
 
@@ -79,7 +83,7 @@ def cmd_stock_tests(args):
     # not load. Post-install tests run once everything is installed: the addon's effect on stock.
     tags = ','.join(STOCK_TEST_TAGS + ['-at_install'] + ['-' + entry['stock_test'] for entry in exclusions])
     try:
-        returncode, log_path = run_odoo_tests(odoo_package, postgres, 'stock', DEMO_MODULES, tags)
+        returncode, log_path = run_odoo_tests(odoo_package, postgres, 'stock', DEMO_MODULES + BRIDGE_APPS, tags)
         started, failed = summarize_stock(log_path)
         # A failing stock test is retried once on a database without the addon: failing there too, it is
         # stock's own (a flaky tour, a test that needs data we do not have); passing there, it is ours.
@@ -87,7 +91,7 @@ def cmd_stock_tests(args):
         if failed:
             say(f"{len(failed)} stock test(s) failed; retrying them on a database without {MODULE}")
             retry_code, retry_log = run_odoo_tests(
-                odoo_package, postgres, 'stock_without_addon', STOCK_MODULES + DEMO_MODULES[1:],
+                odoo_package, postgres, 'stock_without_addon', STOCK_MODULES + DEMO_MODULES[1:] + BRIDGE_APPS,
                 ','.join(failed) + ',-at_install',
             )  # fmt: skip
             refailed = summarize_stock(retry_log)[1]
