@@ -22,25 +22,25 @@ DEMO_MODULES = [MODULE, 'payment_demo', 'payment_custom']
 BRIDGES = ROOT / 'bridges'
 
 
-def _bridge_manifests():
+def _bridge_manifests(wanted):
+    """{bridge: manifest} of the bridges in bridges/ that `wanted` names (None: all of them)."""
     import ast  # noqa: PLC0415
 
     return {
         path.parent.name: ast.literal_eval(path.read_text(encoding='utf-8'))
         for path in sorted(BRIDGES.glob('*/__manifest__.py'))
+        if wanted is None or path.parent.name.removeprefix(f'{MODULE}_') in wanted
     }
 
 
 # Each bridge's `depends` besides the addon and the other bridges: the apps it connects the portal to.
 # CP_BRIDGES (a developer's focused runs): only these bridges, by name with or without `customer_portal_`
 # ('' for none); unset, all of them (CI, the demo).
-_BRIDGE_MANIFESTS = {
-    name: manifest
-    for name, manifest in _bridge_manifests().items()
+_BRIDGE_MANIFESTS = _bridge_manifests(
+    None
     if os.environ.get('CP_BRIDGES') is None
-    or name.removeprefix(f'{MODULE}_')
-    in {b.strip().removeprefix(f'{MODULE}_') for b in os.environ['CP_BRIDGES'].split(',')}
-}
+    else {name.strip().removeprefix(f'{MODULE}_') for name in os.environ['CP_BRIDGES'].split(',')}
+)
 BRIDGE_MODULES = list(_BRIDGE_MANIFESTS)
 BRIDGE_APPS = sorted(
     {app for manifest in _BRIDGE_MANIFESTS.values() for app in manifest.get('depends', [])} - {MODULE, *BRIDGE_MODULES}
