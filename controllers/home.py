@@ -1,5 +1,6 @@
 from odoo import http
 from odoo.http import request
+from odoo.osv.expression import AND
 
 from odoo.addons.account.controllers import portal
 
@@ -61,13 +62,28 @@ class PortalAccount(portal.PortalAccount):
             # it; without, the list of those invoices, each with its Pay Now (stock's overdue page would
             # pay the past-due ones only, and several at once).
             'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices?filterby=unpaid',
-            'portal_estimates_count': SaleOrder.search_count(
-                self._prepare_quotations_domain(user.partner_id),
-            )
-            if SaleOrder.has_access('read')
-            else 0,
+            'portal_estimates_count': self._count_portal_estimates(partner_ids) if SaleOrder.has_access('read') else 0,
             'portal_credit_notes_enabled': self._credit_notes_enabled(),
         }
+
+    def _count_portal_estimates(self, partner_ids):
+        """The quotations of ``_prepare_quotations_domain``, counted with the customer company's contacts
+        the home has read already (``partner_ids``, every level, archived included, as child_of finds them)."""
+        user = request.env.user
+        # Stock's leaf "followed by a contact of the customer company" costs 2 queries to expand the
+        # contacts; with those read already, none.
+        followed = ('message_partner_ids', 'child_of', [user.partner_id.commercial_partner_id.id])
+        domain = [
+            ('message_partner_ids', 'in', partner_ids) if leaf == followed else leaf
+            for leaf in self._prepare_quotations_domain(user.partner_id)
+        ]
+        # sudo: the portal record rule on sale.order is that same leaf (it would expand the contacts a
+        # second time); the company rule is the last leaf.
+        return (
+            request.env['sale.order']
+            .sudo()
+            .search_count(AND([domain, [('company_id', 'in', request.env.companies.ids)]]))
+        )
 
     @http.route()
     def home(self, **kw):

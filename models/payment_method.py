@@ -21,6 +21,8 @@ class PaymentMethod(models.Model):
     def _get_compatible_payment_methods(self, provider_ids, partner_id, *args, **kwargs):
         # EXTENDS payment: no bank debit for customers not allowed to pay via bank account (C2).
         payment_methods = super()._get_compatible_payment_methods(provider_ids, partner_id, *args, **kwargs)
+        if not any(pm.code in BANK_DEBIT_METHOD_CODES for pm in payment_methods):
+            return payment_methods  # nothing to refuse: no query for the partner (each portal page asks)
         partner = self.env['res.partner'].sudo().browse(partner_id).exists()
         if not partner.commercial_partner_id.portal_allow_bank_payment:
             payment_methods = payment_methods.filtered(lambda pm: pm.code not in BANK_DEBIT_METHOD_CODES)

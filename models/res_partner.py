@@ -94,21 +94,22 @@ class ResPartner(models.Model):
         self.ensure_one()
         company = company or self.env.company
         partner_ids = partner_ids or self._get_portal_ledger_partner_ids()
-        # The down-payment invoices of _get_portal_retainer_invoice_ids, as a sub-query of the one query
-        # below (sudo: the figures are the company's).
-        dp_query = (
-            self.env['account.move']
+        # The receivable accounts, as literal ids: with them PostgreSQL reads the open items through stock's
+        # partial index on (account_id, partner_id) instead of scanning the customer's journal items (half
+        # the time of the query at 10,000 invoices; sudo: a portal user reads no accounts).
+        receivable_ids = tuple(
+            self.env['account.account']
             .sudo()
-            ._search(self._get_portal_retainer_invoice_domain(company=company, partner_ids=partner_ids))
-        )
+            .with_context(active_test=False)
+            ._search([('account_type', '=', 'asset_receivable')])
+        ) or (0,)
         self.env['account.move.line'].flush_model([
             'account_id', 'amount_residual', 'amount_residual_currency', 'balance', 'company_id',
             'currency_id', 'display_type', 'move_id', 'parent_state', 'partner_id', 'price_total',
             'reconciled', 'sale_line_ids', 'amount_currency'
         ])  # fmt: skip
-        self.env['account.account'].flush_model(['account_type'])
         self.env['account.move'].flush_model([
-            'commercial_partner_id', 'company_id', 'currency_id', 'move_type', 'payment_state', 'state'
+            'commercial_partner_id', 'company_id', 'currency_id', 'move_type', 'partner_id', 'payment_state', 'state'
         ])  # fmt: skip
         self.env['sale.order.line'].flush_model(['is_downpayment'])
         # One query: the open items (balances) and the down payments not yet deducted (retainers).
@@ -119,7 +120,23 @@ class ResPartner(models.Model):
         rows = {row['currency_id']: row for row in self.env.execute_query_dict(SQL(
             """
             WITH dp AS MATERIALIZED (
-                SELECT ARRAY(SELECT dp_move.id FROM (%(dp_query)s) dp_move) AS ids
+                -- The down-payment invoices, as _get_portal_retainer_invoice_domain finds them: invoices
+                -- of the customer whose lines (of the customer) invoice sales order lines, all of them down
+                -- payments. Read from the invoiced sales order lines: the ORM's sub-query of that domain
+                -- took longer to plan than this one takes to run.
+                SELECT ARRAY(
+                    SELECT line.move_id
+                      FROM sale_order_line_invoice_rel rel
+                      JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                      JOIN account_move_line line ON line.id = rel.invoice_line_id
+                      JOIN account_move move ON move.id = line.move_id
+                     WHERE line.partner_id IN %(partner_ids)s
+                       AND move.move_type = 'out_invoice'
+                       AND move.partner_id IN %(partner_ids)s
+                       AND move.company_id = %(company_id)s
+                  GROUP BY line.move_id
+                    HAVING bool_and(COALESCE(sol.is_downpayment, false))
+                ) AS ids
             ),
             balances AS (
                 SELECT aml.currency_id,
@@ -142,10 +159,9 @@ class ResPartner(models.Model):
                            WHERE aml.move_id = ANY(dp.ids) AND aml.amount_residual_currency > 0
                        ) AS outstanding_retainer_invoices_currency
                   FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
                   JOIN account_move move ON move.id = aml.move_id
                  CROSS JOIN dp
-                 WHERE account.account_type = 'asset_receivable'
+                 WHERE aml.account_id IN %(receivable_ids)s
                    AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
                    AND aml.parent_state = 'posted'
                    AND aml.partner_id IN %(partner_ids)s
@@ -184,7 +200,7 @@ class ResPartner(models.Model):
               FROM balances
               FULL JOIN retainers ON retainers.currency_id = balances.currency_id
             """,
-            dp_query=dp_query.select(), partner_ids=partner_ids, company_id=company.id,
+            receivable_ids=receivable_ids, partner_ids=partner_ids, company_id=company.id,
         ))}  # fmt: skip
 
         totals = dict.fromkeys(BALANCE_FIGURES, 0.0)
