@@ -25,7 +25,7 @@ class TestStatementFormatting(TransactionCase):
             env = self.env(context=dict(self.env.context, lang=lang))
             for currency in (usd, eur):
                 format_amount = amount_formatter(env, currency)
-                for value in (0.0, 0.005, 12.5, -0.5, -1234.5, 1234567.891, -98765432.1):
+                for value in (0.0, -0.0, 0.005, 2.675, 12.5, -0.5, -1234.5, 1234567.891, -98765432.1, 1999.99):
                     self.assertEqual(format_amount(value), self._widget_amount(env, value, currency), (lang, value))
             format_day = date_formatter(env)
             widget = env['ir.qweb.field.date']

@@ -3,7 +3,9 @@ currency read once: a statement of thousands of lines spent most of its time for
 cell in QWeb (issue 16)."""
 
 import ast
+import datetime
 
+import babel.dates
 from markupsafe import Markup, escape
 
 from odoo.tools import float_round, format_date, get_lang
@@ -29,29 +31,47 @@ def amount_formatter(env, currency):
     else:
         before, after = '<span class="oe_currency_value">', f'</span>\N{NO-BREAK SPACE}{symbol}'
 
+    # Groups of three, as most languages group: Python's own grouping, then the language's separators
+    # (the same text as intersperse, at half its cost).
+    by_three = grouping in ([3, 0], [3])
+    grouped_fmt, separators = f',.{currency.decimal_places}f', str.maketrans({',': thousands_sep, '.': decimal_point})
+
     def format_amount(value):
-        parts = (fmt % float_round(value, precision_rounding=rounding)).split('.')
-        parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
-        text = (
-            decimal_point.join(parts).replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
-        )
+        steps = value / rounding
+        if abs(steps - round(steps)) > 1e-6:
+            value = float_round(value, precision_rounding=rounding)
+        else:  # at the currency's rounding already (sums of amounts): float_round would change nothing but -0.0
+            value += 0.0
+        if by_three:
+            text = format(value, grouped_fmt).translate(separators)
+        else:
+            parts = (fmt % value).split('.')
+            parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
+            text = decimal_point.join(parts)
+        text = text.replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
         return Markup(f'{before}{escape(text)}{after}')
 
     return format_amount
 
 
 def date_formatter(env):
-    """A function giving the text of a date in the language of ``env`` as the date widget writes it,
-    each distinct date formatted once."""
+    """A function giving the text of a date in the language of ``env`` as the date widget writes it
+    (odoo.tools.format_date: babel's format_date with the language's pattern), each distinct date
+    formatted once, with the language, its locale and its pattern read once: format_date reads them
+    for each date (a statement of three years has a thousand dates)."""
     lang = get_lang(env)
-    date_format = posix_to_ldml(lang.date_format, locale=babel_locale_parse(lang.code))
+    locale = babel_locale_parse(lang.code)
+    pattern = babel.dates.parse_pattern(posix_to_ldml(lang.date_format, locale=locale))
     texts = {}
 
     def format_day(value):
         if not value:
             return ''
         if value not in texts:
-            texts[value] = format_date(env, value, lang_code=lang.code, date_format=date_format)
+            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                texts[value] = pattern.apply(value, locale)
+            else:  # a string or a datetime: format_date converts it (time zone) as the widget does
+                texts[value] = format_date(env, value, lang_code=lang.code, date_format=pattern.pattern)
         return texts[value]
 
     return format_day
