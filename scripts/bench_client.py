@@ -83,3 +83,35 @@ def jsonrpc(session, url, params):
     if 'error' in data:
         raise RuntimeError(f"{url}: {data['error'].get('data', {}).get('message') or data['error']}")
     return data['result']
+
+
+def as_browser_behind_proxy(session):
+    """The session as the concurrent run uses it (issue 16): a connection refused or reset before any
+    answer is retried, with backoff, as browsers (and a reverse proxy such as nginx, proxy_next_upstream)
+    do for a GET. Odoo's prefork listens with a backlog of 8 per worker (odoo/service/server.py) and its
+    workers answer HTTP/1.0, one connection per request, so 50 customers starting requests at once
+    overflow it and the kernel refuses or resets some connections: without a retry each was counted as an
+    error although no customer would see one. The time of a retried request counts in its latency, and
+    the number of retried requests is reported.
+    """
+    from requests.adapters import HTTPAdapter  # noqa: PLC0415
+    from urllib3.util.retry import Retry  # noqa: PLC0415
+
+    retry = Retry(
+        total=4,
+        connect=4,
+        read=2,
+        status=0,
+        other=0,
+        allowed_methods=frozenset({'GET'}),
+        backoff_factor=0.2,
+        raise_on_status=False,
+    )
+    session.mount('http://', HTTPAdapter(max_retries=retry))
+    return session
+
+
+def was_retried(response):
+    """Whether urllib3 retried the request of ``response`` (as_browser_behind_proxy)."""
+    retries = getattr(response.raw, 'retries', None)
+    return bool(retries and retries.history)

@@ -8,7 +8,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from bench_client import jsonrpc, percentile, sign_in, time_requests
+from bench_client import as_browser_behind_proxy, jsonrpc, percentile, sign_in, time_requests, was_retried
 from bench_server import query_counts
 from bench_settings import (
     CONCURRENT_SECONDS,
@@ -198,7 +198,7 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
         )
         for i in range(N_USERS)
     ]
-    latencies, failures = [], []
+    latencies, failures, retried = [], [], []
     lock = threading.Lock()
     start_at = time.time() + 1
     stop_at = start_at + CONCURRENT_SECONDS
@@ -207,6 +207,7 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
         session = sessions[i]
         if session is None:
             return
+        as_browser_behind_proxy(session)
         k = i
         time.sleep(max(0.0, start_at - time.time()))
         while time.time() < stop_at:
@@ -217,6 +218,9 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
                 answer = session.get(server.url + url, timeout=120)
                 ok = answer.status_code == 200 and urlsplit(answer.url).path == urlsplit(url).path
                 why = f"{answer.status_code} {url}"
+                if was_retried(answer):
+                    with lock:
+                        retried.append(url)
             except requests.RequestException as e:
                 ok, why = False, f"{type(e).__name__} {url}"
             elapsed = time.perf_counter() - started
@@ -238,11 +242,12 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
         'p95': percentile(latencies, 95),
         'p99': percentile(latencies, 99),
         'errors': len(failures) + len(errors),
+        'retried': len(retried),
         'requests': len(latencies),
         'error_samples': (errors + failures)[:5],
     }
     say(
         f"  {kind} {N_USERS} customers: {result['rps']:.1f} req/s, p95 {result['p95'] * 1000:.0f} ms, "
-        f"errors {result['errors']} {result['error_samples']}"
+        f"errors {result['errors']} {result['error_samples']}, retried requests {result['retried']}"
     )
     return result
