@@ -9,3 +9,4 @@ from . import payments_made
 from . import home
 from . import statement
 from . import stock_route_guards
+from . import thread

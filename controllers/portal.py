@@ -50,6 +50,18 @@ class CustomerPortal(portal.CustomerPortal):
                     post[key] = ''
         return super().security(**post)
 
+    def on_account_update(self, values, partner):
+        # EXTENDS portal: the business is told which of their details a customer changed (P6).
+        super().on_account_update(values, partner)
+        partner._notify_portal_details_changed(values)
+
+    def _get_page_view_values(self, document, access_token, values, session_history, no_breadcrumbs, **kwargs):
+        # EXTENDS portal: the customer's view of an invoice, quotation or order is recorded (A6), the one
+        # place every document page passes through; the model decides who is recorded (never staff).
+        if hasattr(document, '_portal_record_view'):
+            document._portal_record_view(access_token=access_token)
+        return super()._get_page_view_values(document, access_token, values, session_history, no_breadcrumbs, **kwargs)
+
     @http.route('/my/banner/preview', type='http', auth='user', website=True, sitemap=False)
     def portal_banner_preview(self, company_id=None, **kw):
         """The banner as a customer of the company sees it, for the administrators who edit it."""

@@ -1,9 +1,14 @@
+# The mixin of account.move and sale.order first: a model's parents must be loaded before it.
+from . import customer_portal_document_view
+from . import customer_portal_document_view_mixin
 from . import account_move
+from . import account_move_send
 from . import account_payment
 from . import auth_totp_device
 from . import auth_totp_wizard
 from . import customer_portal_demo
 from . import ir_http
+from . import mail_thread
 from . import payment_method
 from . import payment_transaction
 from . import portal_mixin

@@ -10,7 +10,8 @@ PORTAL_UNPAID_STATES = ('not_paid', 'partial')
 
 
 class AccountMove(models.Model):
-    _inherit = 'account.move'
+    _name = 'account.move'
+    _inherit = ['account.move', 'customer_portal.document.view.mixin']
 
     allow_partial_payment = fields.Boolean(
         copy=False,
@@ -31,6 +32,10 @@ class AccountMove(models.Model):
             invoice.portal_transaction_in_progress_ids = invoice.transaction_ids.filtered(
                 lambda tx: tx.state in PORTAL_PENDING_TX_STATES and tx.operation in PORTAL_PAYMENT_OPERATIONS
             ).sorted('id', reverse=True)
+
+    def _portal_view_recordable(self):
+        # EXTENDS customer_portal: views of customer invoices and credit notes only (A6).
+        return self.move_type in ('out_invoice', 'out_refund') and self.state == 'posted'
 
     def write(self, vals):
         # EXTENDS account: whether a paid invoice could have been paid in part is history.

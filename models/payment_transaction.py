@@ -290,3 +290,41 @@ class PaymentTransaction(models.Model):
                     subtype_xmlid='mail.mt_note',
                 )
         return True
+
+    # ------------------------------------------------------------
+    # P6: the business is told of a customer's payment, pending and done
+    # ------------------------------------------------------------
+
+    def _update_state(self, allowed_states, target_state, state_message):
+        # EXTENDS payment: once per change of state (super() returns only the transactions it changed).
+        transactions = super()._update_state(allowed_states, target_state, state_message)
+        if target_state in ('pending', 'done'):
+            transactions.filtered(lambda tx: tx.operation in PORTAL_PAYMENT_OPERATIONS)._notify_portal_payment(
+                target_state
+            )
+        return transactions
+
+    def _notify_portal_payment(self, state):
+        """Notify the business of these payments (P6): on the invoice or order paid, or for a payment of
+        several invoices once on the customer, naming them (not one notification an invoice)."""
+        subtype = f'customer_portal.mt_portal_payment_{state}'
+        for tx in self.sudo():
+            documents = tx.invoice_ids or tx.sale_order_ids
+            names = ', '.join(documents.mapped('name'))
+            target = documents if len(documents) == 1 else tx.partner_id.commercial_partner_id
+
+            def body(record, tx=tx, names=names, state=state):
+                values = {
+                    'name': tx.partner_id.name,
+                    'amount': format_amount(record.env, tx.amount, tx.currency_id),
+                    'documents': names,
+                    'reference': tx.reference,
+                }
+                if state == 'pending':
+                    return record.env._(
+                        "%(name)s started a payment of %(amount)s for %(documents)s (%(reference)s): it is pending.",
+                        **values,
+                    )
+                return record.env._("%(name)s paid %(amount)s for %(documents)s (%(reference)s).", **values)
+
+            target._notify_portal_activity(subtype, body, author=tx.partner_id)

@@ -97,6 +97,26 @@ class ResCompany(models.Model):
         string="Display Credit Notes",
         help="Customers see their credit notes, the invoices they were applied to and their refunds.",
     )
+    portal_activity_notify = fields.Boolean(
+        string="Notify Me About Portal Activity",
+        help="The salesperson of a document (or the users named below) is notified when a customer "
+        "views it, pays, comments, accepts or declines a quotation, or changes their details.",
+    )
+    portal_activity_user_ids = fields.Many2many(
+        'res.users',
+        'res_company_portal_activity_user_rel',
+        'company_id',
+        'user_id',
+        string="Notify These Users",
+        domain=[('share', '=', False)],
+        help="Notified of portal activity on documents that have no salesperson.",
+    )
+    portal_comment_email = fields.Boolean(
+        string="Email Customers When I Comment",
+        default=True,
+        help="A message (not a log note) posted on an invoice, quotation or order is emailed to the "
+        "customer's contacts that follow it. Off: it is only shown in the portal.",
+    )
 
     _sql_constraints = [
         ('portal_slug_unique', 'UNIQUE(portal_slug)', "This portal name is already used by another company."),

@@ -33,3 +33,6 @@ from . import test_demo_data
 from . import test_portal_token_race
 from . import test_portal_detail_pages
 from . import test_i18n
+from . import test_portal_activity
+from . import test_document_view
+from . import test_portal_activity_events
