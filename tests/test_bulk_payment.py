@@ -275,6 +275,18 @@ class TestBulkPayment(PortalPaymentHttpCommon):
         [tx] = self._active_txs(invoices_20)
         self.assertEqual(tx.invoice_ids, invoices_20)
         self.assertEqual(tx.amount, 200.0)
-        # Each invoice still says which payment was started, as stock's message does.
+        # One note on the customer company says which payment was started and lists its invoices, instead
+        # of a note on each invoice (the invoices get theirs when the payment is posted).
+        [note] = self.customer.message_ids.filtered(lambda msg: tx.reference in (msg.body or ''))
+        self.assertEqual(note.message_type, 'notification')
+        self.assertEqual(note.author_id, self.contact_1)
+        for invoice in invoices_20:
+            self.assertIn(invoice.name, note.body)
+            self.assertNotIn(tx.reference, invoice.message_ids[:1].body or '')
+        # When the payment is posted, each invoice gets stock's trace naming the transaction.
+        tx._set_done()
+        tx._post_process()
+        self.env.invalidate_all()
+        self.assertTrue(tx.payment_id)
         for invoice in invoices_20:
             self.assertIn(tx.reference, invoice.message_ids[:1].body)
