@@ -1,0 +1,3 @@
+from . import attachment
+from . import helpdesk
+from . import home
