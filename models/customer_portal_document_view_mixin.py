@@ -75,7 +75,7 @@ class CustomerPortalDocumentViewMixin(models.AbstractModel):
         if operator not in ('=', '!='):
             raise NotImplementedError(self.env._("Operation not supported"))
         viewed = (operator == '=') == bool(value)
-        query = SQL("SELECT res_id FROM (%s) AS cur", self._portal_current_views_sql())
+        query = SQL("(SELECT res_id FROM (%s) AS cur)", self._portal_current_views_sql())
         return [('id', 'in' if viewed else 'not in', query)]
 
     def _compute_portal_view_count(self):

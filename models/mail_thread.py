@@ -33,14 +33,14 @@ class MailThread(models.AbstractModel):
         # sudo: the customer who acts (portal user, token visitor) cannot read the document's company,
         # salesperson or followers, nor post on it; the acting user stays self.env.user.
         messages = self.env['mail.message'].sudo()
-        subtype = self.env.ref(subtype_xmlid, raise_if_not_found=False)
-        if not subtype or not self:
+        # The company's switch first: off (the default), this costs one read of it and nothing else.
+        records = self.sudo().filtered(lambda record: record._get_portal_activity_company().portal_activity_notify)
+        subtype = records and self.env.ref(subtype_xmlid, raise_if_not_found=False)
+        if not subtype:
             return messages
         actor = self._get_portal_activity_actor()
-        for record in self.sudo():
+        for record in records:
             company = record._get_portal_activity_company()
-            if not company.portal_activity_notify:
-                continue
             recipients = record._get_portal_activity_recipients(company).filtered(
                 lambda user, actor=actor: user != actor and user.partner_id not in (exclude_partners or ())
             )
@@ -64,6 +64,7 @@ class MailThread(models.AbstractModel):
         user = self.env.user
         if (
             self.env.context.get('portal_customer_comment')
+            and hasattr(self, '_portal_record_view')  # invoices, quotations, orders; the bridges tell their own
             and (user._is_public() or user.share)
             and message.sudo().message_type == 'comment'
             and not message.sudo().subtype_id.internal
@@ -170,9 +171,10 @@ class MailThread(models.AbstractModel):
         """Whether this message is a staff comment on a document whose company does not email them."""
         if len(self) != 1 or self._name not in ('account.move', 'sale.order'):
             return False
-        if notify_kwargs.get('email_layout_xmlid') or self.env.context.get('mark_so_as_sent'):
-            return False  # sending the document: its email goes out as stock sends it
         message_sudo = message.sudo()
+        layout = msg_vals.get('email_layout_xmlid') or notify_kwargs.get('email_layout_xmlid')
+        if layout or message_sudo.email_layout_xmlid or self.env.context.get('mark_so_as_sent'):
+            return False  # sending the document: its email goes out as stock sends it
         message_type = msg_vals.get('message_type') or message_sudo.message_type
         if message_type != 'comment':
             return False

@@ -148,6 +148,7 @@ class TestPortalActivityRoutes(ActivityAssertions, PortalAccountCommon):
                 'thread_model': record._name,
                 'thread_id': record.id,
                 'post_data': {'body': body, 'message_type': 'comment', 'subtype_xmlid': 'mail.mt_comment'},
+                'token': record._portal_ensure_token(),  # as the portal chatter sends it
             },
         )
 
