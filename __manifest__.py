@@ -34,6 +34,8 @@
         'views/portal_invoice_templates.xml',
         'views/portal_credit_note_templates.xml',
         'views/portal_retainer_templates.xml',
+        'views/portal_sale_order_templates.xml',
+        'views/portal_estimate_templates.xml',
         'views/portal_statement_templates.xml',
         'report/report_statement.xml',
         'views/account_move_views.xml',

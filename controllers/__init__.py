@@ -6,6 +6,8 @@ from . import invoices
 from . import retainer_invoices
 from . import credit_notes
 from . import payments_made
+from . import sales_orders
+from . import estimates
 from . import home
 from . import statement
 from . import stock_route_guards

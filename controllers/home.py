@@ -62,6 +62,7 @@ class PortalAccount(portal.PortalAccount):
             # it; without, the list of those invoices, each with its Pay Now (stock's overdue page would
             # pay the past-due ones only, and several at once).
             'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices?filterby=unpaid',
+            # The quotations awaiting the customer's answer (C9: _prepare_quotations_domain).
             'portal_estimates_count': self._count_portal_estimates(partner_ids) if SaleOrder.has_access('read') else 0,
             'portal_credit_notes_enabled': self._credit_notes_enabled(),
         }
@@ -97,6 +98,7 @@ class PortalAccount(portal.PortalAccount):
         # whose counter was once non-zero in this session (portal_docs_entry's force_show) without
         # counting again, so forget those counters too.
         response.qcontext['portal_credit_notes_enabled'] = self._credit_notes_enabled()
+        response.qcontext['portal_show_sales_orders'] = self._sales_orders_enabled()
         disabled = self._get_disabled_portal_counters()
         cache = request.session.get('portal_counters') or {}
         if any(key in cache for key in disabled):
@@ -107,4 +109,5 @@ class PortalAccount(portal.PortalAccount):
 
     def _get_disabled_portal_counters(self):
         """Counters of the home's cards whose feature is off in the user's company."""
-        return [] if self._credit_notes_enabled() else ['credit_note_count']
+        disabled = [] if self._credit_notes_enabled() else ['credit_note_count']
+        return disabled if self._sales_orders_enabled() else [*disabled, 'order_count']

@@ -18,3 +18,4 @@ from . import res_partner
 from . import res_users
 from . import res_users_backup_code
 from . import res_users_mfa_attempt
+from . import sale_order

@@ -97,6 +97,12 @@ class ResCompany(models.Model):
         string="Display Credit Notes",
         help="Customers see their credit notes, the invoices they were applied to and their refunds.",
     )
+    portal_show_sales_orders = fields.Boolean(
+        string="Allow Customers to View Sales Orders",
+        default=True,
+        help="Customers see their confirmed sales orders and the invoices of each. Off: only their "
+        "quotations (estimates) are shown.",
+    )
     portal_activity_notify = fields.Boolean(
         string="Notify Me About Portal Activity",
         help="The salesperson of a document (or the users named below) is notified when a customer "

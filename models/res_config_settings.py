@@ -15,6 +15,7 @@ class ResConfigSettings(models.TransientModel):
     )
     portal_bulk_payment = fields.Boolean(related='company_id.portal_bulk_payment', readonly=False)
     portal_display_credit_notes = fields.Boolean(related='company_id.portal_display_credit_notes', readonly=False)
+    portal_show_sales_orders = fields.Boolean(related='company_id.portal_show_sales_orders', readonly=False)
     portal_activity_notify = fields.Boolean(related='company_id.portal_activity_notify', readonly=False)
     portal_activity_user_ids = fields.Many2many(related='company_id.portal_activity_user_ids', readonly=False)
     portal_comment_email = fields.Boolean(related='company_id.portal_comment_email', readonly=False)

@@ -36,3 +36,5 @@ from . import test_i18n
 from . import test_portal_activity
 from . import test_document_view
 from . import test_portal_activity_events
+from . import test_portal_sales_orders
+from . import test_portal_estimates
