@@ -15,7 +15,11 @@ STOCK_TEST_TAGS = [
     '/sale', '/sale_management', '/account:TestPortalInvoice', '/account:TestPortalAttachment',
 ]  # fmt: skip
 # The apps a bridge extends (bridges/): their post-install tests join the gate when the bridge is there.
-STOCK_TEST_TAGS_BY_APP = {'helpdesk_mgmt': ['/helpdesk_mgmt']}
+STOCK_TEST_TAGS_BY_APP = {
+    'helpdesk_mgmt': ['/helpdesk_mgmt'],
+    'sale_stock': ['/sale_stock'],
+    'stock_delivery': ['/stock_delivery'],
+}
 STOCK_TEST_TAGS += [tag for app in BRIDGE_APPS for tag in STOCK_TEST_TAGS_BY_APP.get(app, [])]
 # What the stock tests' database holds besides the addon, for the retry on a database without it.
 STOCK_MODULES = ['portal', 'payment', 'account', 'account_payment', 'auth_totp', 'auth_totp_portal',

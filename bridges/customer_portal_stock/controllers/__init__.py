@@ -1,0 +1,3 @@
+from . import shipments
+from . import sale_orders
+from . import home
