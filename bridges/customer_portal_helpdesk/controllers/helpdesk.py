@@ -148,13 +148,18 @@ class HelpdeskTicketController(main.HelpdeskTicketController):
     @http.route()
     def support_ticket_close(self, **kw):
         # EXTENDS helpdesk_mgmt: 404 while the feature is off, and for a ticket the caller may not read
-        # (helpdesk_mgmt closes any ticket id it is sent, as superuser), or a malformed id (a 500 there).
+        # (helpdesk_mgmt closes any ticket id it is sent, as superuser), or a malformed id (a 500 there);
+        # closes on a POST only (CSRF-checked).
         ticket_id, stage_id = _parse_id(kw.get('ticket_id')), _parse_id(kw.get('stage_id'))
         if not tickets_enabled(request.env.user.company_id) or not ticket_id or not stage_id:
             raise request.not_found()
         ticket = request.env['helpdesk.ticket'].search([('id', '=', ticket_id)])
         if not ticket or not tickets_enabled(ticket.sudo().company_id):
             raise request.not_found()
+        # A GET (helpdesk_mgmt's form, or a link or image on any site) changes nothing: only the ticket page's
+        # form, a POST with its CSRF token, closes the ticket.
+        if request.httprequest.method != 'POST':
+            return request.redirect(f'/my/ticket/{ticket_id}')
         return super().support_ticket_close(ticket_id=str(ticket_id), stage_id=str(stage_id))
 
     @http.route()

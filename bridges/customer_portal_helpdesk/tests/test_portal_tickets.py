@@ -153,6 +153,24 @@ class TestTicketAccess(HelpdeskHttpCase):
         for query in ('ticket_id=abc&stage_id=1', f'ticket_id={self.own.id}', 'ticket_id=99999999999&stage_id=1'):
             self.assertEqual(self.url_open(f'/ticket/close?{query}', allow_redirects=False).status_code, 404, query)
 
+    def test_close_button(self):
+        """The ticket page's close button (a POST with its CSRF token) closes the customer's ticket; the same
+        request as a GET (a link or image on another site) changes nothing."""
+        self.authenticate('hd_ann', 'hd_ann')
+        page = self.url_open(f'/my/ticket/{self.own.id}')
+        form = html.fromstring(page.text).xpath("//form[@action='/ticket/close']")
+        self.assertTrue(form)
+        self.assertEqual(form[0].get('method'), 'POST')
+        response = self.url_open(
+            f'/ticket/close?ticket_id={self.own.id}&stage_id={self.stage_done.id}', allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.own.stage_id, self.stage_new, "a GET does not close the ticket")
+        data = {'csrf_token': self._csrf_token(page.text), 'ticket_id': self.own.id, 'stage_id': self.stage_done.id}
+        response = self.url_open('/ticket/close', data=data, allow_redirects=False)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.own.stage_id, self.stage_done)
+
     def test_anonymous_and_tokens(self):
         """Signed out: no ticket without its access link; the link opens its ticket only; a wrong token nothing."""
         self.authenticate(None, None)
