@@ -24,6 +24,8 @@
         'security/ir.model.access.csv',
         'views/res_config_settings_views.xml',
         'views/res_partner_views.xml',
+        'views/portal_wizard_views.xml',
+        'data/ir_cron_data.xml',
         'data/mail_template_data.xml',
         'data/mail_message_subtype_data.xml',
         'data/ir_sequence_data.xml',
@@ -44,6 +46,8 @@
         'views/portal_invoice_payment_templates.xml',
         'views/portal_payment_templates.xml',
         'views/portal_accessibility_templates.xml',
+        'views/portal_signup_templates.xml',
+        'views/portal_account_templates.xml',
     ],
     'demo': [
         'demo/customer_portal_demo.xml',

@@ -10,5 +10,6 @@ from . import sales_orders
 from . import estimates
 from . import home
 from . import statement
+from . import signup
 from . import stock_route_guards
 from . import thread

@@ -62,6 +62,33 @@ class CustomerPortal(portal.CustomerPortal):
             document._portal_record_view(access_token=access_token)
         return super()._get_page_view_values(document, access_token, values, session_history, no_breadcrumbs, **kwargs)
 
+    def _get_optional_fields(self):
+        # EXTENDS portal: each contact chooses their own portal language on /my/account (A5, C16).
+        return super()._get_optional_fields() + ['lang']
+
+    def details_form_validate(self, data, partner_creation=False):
+        # EXTENDS portal: the language must be one installed; none chosen leaves it as it is.
+        if 'lang' in data and not data['lang']:
+            data.pop('lang')
+        error, error_message = super().details_form_validate(data, partner_creation=partner_creation)
+        if 'lang' in data and data['lang'] not in dict(request.env['res.lang'].get_installed()):
+            # Not kept in the form's values: the page's own `lang` (language selector) must stay a real one.
+            data.pop('lang')
+            error['lang'] = 'error'
+            error_message.append(request.env._("Choose one of the languages offered."))
+        return error, error_message
+
+    @http.route()
+    def account(self, redirect=None, **post):
+        # EXTENDS portal: a contact who chose another language reads the portal in it from the next page on:
+        # the session's language and the frontend_lang cookie, which Odoo reads before the user's, follow it.
+        response = super().account(redirect=redirect, **post)
+        lang = request.env.user.lang
+        if post.get('lang') == lang and request.session.context.get('lang') != lang:
+            request.session.context = {**request.session.context, 'lang': lang}
+            response.set_cookie('frontend_lang', lang)
+        return response
+
     @http.route('/my/banner/preview', type='http', auth='user', website=True, sitemap=False)
     def portal_banner_preview(self, company_id=None, **kw):
         """The banner as a customer of the company sees it, for the administrators who edit it."""

@@ -12,9 +12,12 @@ from . import mail_thread
 from . import payment_method
 from . import payment_transaction
 from . import portal_mixin
+from . import portal_wizard
+from . import portal_wizard_user
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_portal_access
 from . import res_users
 from . import res_users_backup_code
 from . import res_users_mfa_attempt

@@ -124,6 +124,13 @@ class ResCompany(models.Model):
         "customer's contacts that follow it. Off: it is only shown in the portal.",
     )
 
+    portal_allow_signup = fields.Boolean(
+        string="Allow Customers to Sign Up",
+        help="The public invoice and payment-link pages offer to create a portal account: the invitation goes "
+        "to the customer's email on record. Also sets Odoo's Customer Account option (free sign-up when on, "
+        "on invitation only when off), which is global: it applies to every company of this database.",
+    )
+
     _sql_constraints = [
         ('portal_slug_unique', 'UNIQUE(portal_slug)', "This portal name is already used by another company."),
     ]
@@ -183,6 +190,20 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         companies.filtered(lambda c: not c.portal_slug)._assign_portal_slug()
         return companies
+
+    def write(self, vals):
+        # EXTENDS base: "Allow Customers to Sign Up" (P5) governs stock's sign-up scope too (global).
+        res = super().write(vals)
+        if 'portal_allow_signup' in vals:
+            self._sync_portal_signup_scope()
+        return res
+
+    @api.model
+    def _sync_portal_signup_scope(self):
+        """auth_signup.invitation_scope is one for the database: free sign-up (b2c) while a company allows
+        its customers to sign up, on invitation (b2b) otherwise."""
+        allowed = self.sudo().search_count([('portal_allow_signup', '=', True)], limit=1)
+        self.env['ir.config_parameter'].sudo().set_param('auth_signup.invitation_scope', 'b2c' if allowed else 'b2b')
 
     def _assign_portal_slug(self):
         for company in self:

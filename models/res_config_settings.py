@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 
@@ -15,10 +15,17 @@ class ResConfigSettings(models.TransientModel):
     )
     portal_bulk_payment = fields.Boolean(related='company_id.portal_bulk_payment', readonly=False)
     portal_display_credit_notes = fields.Boolean(related='company_id.portal_display_credit_notes', readonly=False)
+    portal_allow_signup = fields.Boolean(related='company_id.portal_allow_signup', readonly=False)
     portal_show_sales_orders = fields.Boolean(related='company_id.portal_show_sales_orders', readonly=False)
     portal_activity_notify = fields.Boolean(related='company_id.portal_activity_notify', readonly=False)
     portal_activity_user_ids = fields.Many2many(related='company_id.portal_activity_user_ids', readonly=False)
     portal_comment_email = fields.Boolean(related='company_id.portal_comment_email', readonly=False)
+
+    @api.onchange('portal_allow_signup')
+    def _onchange_portal_allow_signup(self):
+        """Stock's Customer Account option (auth_signup.invitation_scope), saved with the same form, follows
+        "Allow Customers to Sign Up" (P5): free sign-up when on, on invitation when off."""
+        self.auth_signup_uninvited = 'b2c' if self.portal_allow_signup else 'b2b'
 
     def action_preview_portal_banner(self):
         """Open the banner as the company's customers see it (Settings saves it before calling this)."""

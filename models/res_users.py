@@ -262,3 +262,17 @@ class ResUsers(models.Model):
             _logger.info("2FA reset: SUCCESS for %s by uid #%s", user, self.env.uid)
             if template:
                 template.send_mail(user.id)
+
+    # ------------------------------------------------------------------
+    # Invitation status (A4)
+    # ------------------------------------------------------------------
+
+    def _update_last_login(self):
+        # EXTENDS base: a portal user's first sign-in since the invitation accepts it.
+        res = super()._update_last_login()
+        for user in self.sudo().filtered('share'):
+            if user.partner_id.portal_invitation_state != 'accepted':
+                user.partner_id.write(
+                    {'portal_invitation_state': 'accepted', 'portal_accepted_date': fields.Datetime.now()}
+                )
+        return res

@@ -49,7 +49,7 @@ class ReportPortalStatement(models.AbstractModel):
             'company': company,
             # Each document in its reader's language, as the QWeb renders it (t-lang).
             'statements': {
-                doc.id: self.with_context(lang=doc.lang or self.env.lang)._get_statement(
+                doc.id: self.with_context(lang=doc.portal_lang or doc.lang or self.env.lang)._get_statement(
                     doc, date_from, date_to, company
                 )
                 for doc in docs

@@ -38,3 +38,5 @@ from . import test_document_view
 from . import test_portal_activity_events
 from . import test_portal_sales_orders
 from . import test_portal_estimates
+from . import test_portal_onboarding
+from . import test_portal_onboarding_tour
