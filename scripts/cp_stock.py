@@ -19,6 +19,8 @@ STOCK_TEST_TAGS_BY_APP = {
     'helpdesk_mgmt': ['/helpdesk_mgmt'],
     'sale_stock': ['/sale_stock'],
     'stock_delivery': ['/stock_delivery'],
+    # customer_portal_timesheet: the project, task and timesheet portal pages, sale_timesheet's invoicing.
+    'sale_timesheet': ['/project', '/hr_timesheet', '/sale_timesheet'],
 }
 STOCK_TEST_TAGS += [tag for app in BRIDGE_APPS for tag in STOCK_TEST_TAGS_BY_APP.get(app, [])]
 # What the stock tests' database holds besides the addon, for the retry on a database without it.

@@ -1,0 +1,2 @@
+from . import home
+from . import project
