@@ -40,3 +40,4 @@ from . import test_portal_sales_orders
 from . import test_portal_estimates
 from . import test_portal_onboarding
 from . import test_portal_onboarding_tour
+from . import test_document_view_sale
