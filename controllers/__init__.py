@@ -12,4 +12,3 @@ from . import home
 from . import statement
 from . import signup
 from . import stock_route_guards
-from . import thread

@@ -52,8 +52,9 @@ class CustomerPortal(portal.CustomerPortal):
 
     def on_account_update(self, values, partner):
         # EXTENDS portal: the business is told which of their details a customer changed (P6).
-        super().on_account_update(values, partner)
+        result = super().on_account_update(values, partner)
         partner._notify_portal_details_changed(values)
+        return result
 
     def _get_page_view_values(self, document, access_token, values, session_history, no_breadcrumbs, **kwargs):
         # EXTENDS portal: the customer's view of an invoice, quotation or order is recorded (A6), the one

@@ -57,9 +57,19 @@ class MailThread(models.AbstractModel):
             )
         return messages
 
+    def _get_thread_with_access(self, thread_id, mode='read', **kwargs):
+        # EXTENDS portal: the thread the chatter's routes hand to a customer (portal user, or visitor of
+        # a shared link) is flagged, so that message_post tells a customer's comment from the portal
+        # apart (P6). A model hook rather than an override of /mail/message/post: mail_bot overrides that
+        # route too, with required arguments, and answers a malformed request before any override of ours.
+        thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        if thread and (self.env.user._is_public() or self.env.user.share):
+            thread = thread.with_context(portal_customer_comment=True)
+        return thread
+
     def message_post(self, **kwargs):
-        # EXTENDS mail: a customer's comment from the portal chatter (flagged by its route, controllers/
-        # thread.py) notifies the business (P6), but not those whom the comment itself reached.
+        # EXTENDS mail: a customer's comment from the portal chatter (its thread flagged by
+        # _get_thread_with_access) notifies the business (P6), but not those whom the comment reached.
         message = super().message_post(**kwargs)
         user = self.env.user
         if (

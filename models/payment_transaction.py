@@ -324,7 +324,7 @@ class PaymentTransaction(models.Model):
         subtype = f'customer_portal.mt_portal_payment_{state}'
         for tx in self.sudo():
             documents = tx.invoice_ids or tx.sale_order_ids
-            names = ', '.join(documents.mapped('name'))
+            names = ', '.join(documents.mapped('display_name'))  # a draft invoice has no name yet
             target = documents if len(documents) == 1 else tx.partner_id.commercial_partner_id
 
             def body(record, tx=tx, names=names, state=state):

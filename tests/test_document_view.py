@@ -254,7 +254,7 @@ class TestDocumentViewConcurrency(PortalPaymentConcurrencyCase):
                 "DELETE FROM customer_portal_document_view WHERE res_model = 'account.move' AND res_id IN %s",
                 [tuple(cls.invoice_ids)],
             )
-        super()._cleanup_data()
+        return super()._cleanup_data()
 
     def _view(self, barrier, invoice_ids):
         with self._thread_env() as env:
