@@ -188,7 +188,9 @@ class TestI18nFrenchCustomer(PortalAccountCommon):
         # âgée" is French, not the English "Balance".
         cls.french_texts = sorted((text for text in french_texts if text), key=len, reverse=True)
         # Records' names are data, in the language they were typed in ("Manual Payment").
-        cls.data_texts = cls.env['account.payment.method.line'].search([]).mapped('name')
+        cls.data_texts = cls.env['account.payment.method.line'].search([]).mapped('name') + (
+            cls.customer | cls.customer.child_ids
+        ).mapped('name')  # "Acme Customer Co"
 
     def _visible_text(self, content):
         """The page's text and the attributes a browser shows or reads aloud, whitespace collapsed."""

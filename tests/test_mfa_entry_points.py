@@ -137,6 +137,7 @@ class TestMfaEntryPoints(MfaHttpCase):
         samples = [
             (re.compile(r'<int(?:\([^)]*\))?:\w+>'), '1'),
             (re.compile(r'<string(?:\([^)]*\))?:slug>'), slug),
+            (re.compile(r'<any\((\w+)[^)]*\):\w+>'), r'\1'),  # the first value it accepts
             (re.compile(r'<[^>]+>'), '1'),
         ]
         routes = {}
