@@ -5,9 +5,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
+from ..tools import contrast
+
 PORTAL_SLUG_MIN = 3
 PORTAL_SLUG_MAX = 63
 PORTAL_SLUG_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
+# A host name with at least one dot (labels of letters, digits and inner hyphens), optionally a port.
+PORTAL_DOMAIN_RE = re.compile(
+    r'^(?=.{1,253}(?::|$))(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?::[0-9]{1,5})?$'
+)
 # Words that name Odoo routes or would mislead a customer about whose portal it is.
 RESERVED_PORTAL_SLUGS = frozenset(
     {
@@ -123,6 +129,18 @@ class ResCompany(models.Model):
         help="A message (not a log note) posted on an invoice, quotation or order is emailed to the "
         "customer's contacts that follow it. Off: it is only shown in the portal.",
     )
+    portal_reviews = fields.Boolean(
+        string="Enable Customer Reviews",
+        help="Customers rate your services (1 to 5) and leave a message from the portal home. Reviews are "
+        "never public: they are shown on the customer as Client Reviews.",
+    )
+
+    portal_identity_check = fields.Boolean(
+        string="Verify Identity for Public Links",
+        help="A visitor who is not signed in and opens an invoice or quotation by its link sees its number, "
+        "amount due and due date and may pay it, but reads, prints or downloads it only after entering a "
+        "one-time code emailed to the address on record for that link.",
+    )
 
     portal_allow_signup = fields.Boolean(
         string="Allow Customers to Sign Up",
@@ -131,15 +149,58 @@ class ResCompany(models.Model):
         "on invitation only when off), which is global: it applies to every company of this database.",
     )
 
+    portal_allow_uploads = fields.Boolean(
+        string="Allow Customers to Upload Documents and Edit Their Information",
+        help="Customers upload documents to Shared Documents and edit their company's details, addresses and "
+        "contact persons in the portal. Off: they only read the documents you share with them.",
+    )
+    portal_upload_max_size = fields.Integer(
+        string="Maximum Upload Size (MB)",
+        default=10,
+        help="Largest file a customer may upload, in megabytes.",
+    )
+    portal_upload_quota = fields.Integer(
+        string="Upload Quota per Customer (MB)",
+        default=200,
+        help="Total size of the files each customer may have uploaded, in megabytes.",
+    )
+
+    # Forwarding (P9, C15) and per-recipient links (issue 11).
+    portal_allow_forward = fields.Boolean(
+        string="Allow Customers to Forward Documents",
+        help="Customers forward their invoices, quotations and sales orders by email from the portal; each "
+        "recipient gets the PDF and a link of their own and becomes a contact person of the customer.",
+    )
+    portal_forward_max_recipients = fields.Integer(
+        string="Recipients per Forward", default=5, help="The most people a customer forwards a document to at once."
+    )
+    portal_forward_daily_limit = fields.Integer(
+        string="Recipients per Day",
+        default=20,
+        help="The most people each portal user forwards documents to in 24 hours.",
+    )
+    portal_share_link_days = fields.Integer(
+        string="Links Valid For (Days)",
+        default=30,
+        help="How long the link of a recipient (forward, Send, Share) opens the document.",
+    )
+    portal_share_links_only = fields.Boolean(
+        string="Only Per-Recipient Links",
+        help="The document's own link (one for everyone, never expiring) is refused: only the links sent to "
+        "each recipient open a document without signing in.",
+    )
+
     _sql_constraints = [
         ('portal_slug_unique', 'UNIQUE(portal_slug)', "This portal name is already used by another company."),
     ]
 
-    @api.depends('portal_slug')
+    @api.depends('portal_slug', 'portal_domain')
     def _compute_portal_url(self):
         base_url = self.env['ir.config_parameter'].sudo().get_param('web.base.url', '')
         for company in self:
-            company.portal_url = company.portal_slug and f"{base_url}/portal/{company.portal_slug}"
+            # P19: at the company's portal domain when it has one.
+            company_url = company._get_portal_base_url() or base_url
+            company.portal_url = company.portal_slug and f"{company_url}/portal/{company.portal_slug}"
 
     @api.constrains('portal_slug')
     def _check_portal_slug(self):
@@ -163,6 +224,14 @@ class ResCompany(models.Model):
                         company=other[0],
                     )
                 )
+
+    @api.constrains('portal_upload_max_size', 'portal_upload_quota')
+    def _check_portal_upload_limits(self):
+        for company in self:
+            if company.portal_upload_max_size < 1 or company.portal_upload_quota < 1:
+                raise ValidationError(_("The maximum upload size and the upload quota must be at least 1 MB."))
+            if company.portal_upload_max_size > company.portal_upload_quota:
+                raise ValidationError(_("The maximum upload size cannot exceed the upload quota per customer."))
 
     @api.model
     def _get_portal_slug_error(self, slug):
@@ -244,3 +313,140 @@ class ResCompany(models.Model):
         if not banner or not (html2plaintext(banner).strip() or '<img' in banner):
             return False
         return banner
+
+    # ------------------------------------------------------------------
+    # Branding (P19): colours, portal domain, email templates
+    # ------------------------------------------------------------------
+
+    portal_domain = fields.Char(
+        string="Portal Domain",
+        copy=False,
+        help="Host name at which your customers reach this company's portal, e.g. portal.example.com (it must "
+        "point to this Odoo, see the README). When set, every link to the portal sent to this company's "
+        "customers (invitations, documents, payment links, security emails) uses it.",
+    )
+    portal_color_warning = fields.Char(string="Colour Warning", compute='_compute_portal_color_warning')
+
+    @api.depends('primary_color', 'secondary_color')
+    def _compute_portal_color_warning(self):
+        for company in self:
+            warnings = []
+            for kind, color, minimum in (
+                ('primary', company.primary_color, contrast.AA_TEXT),
+                ('secondary', company.secondary_color, contrast.AA_GRAPHICS),
+            ):
+                if not color:
+                    continue
+                if not contrast.normalize_hex(color):
+                    warnings.append(
+                        _("The colour “%(color)s” is not a hex colour (#rrggbb): the portal ignores it.", color=color)
+                    )
+                    continue
+                if contrast.is_readable(color, minimum=minimum):
+                    continue
+                values = {
+                    'color': color,
+                    'ratio': f"{contrast.contrast_ratio(color, contrast.WHITE):.2f}",
+                    'minimum': minimum,
+                    'fallback': contrast.readable_color(color, minimum=minimum),
+                }
+                if kind == 'primary':
+                    warnings.append(
+                        _(
+                            "The primary colour %(color)s has a contrast of only %(ratio)s:1 with white: the white "
+                            "text of buttons and the links would be hard to read (WCAG AA asks at least "
+                            "%(minimum)s:1). The portal shows the darker %(fallback)s instead.",
+                            **values,
+                        )
+                    )
+                else:
+                    warnings.append(
+                        _(
+                            "The secondary colour %(color)s has a contrast of only %(ratio)s:1 with the white page: "
+                            "the portal's accents would be hard to see (WCAG AA asks at least %(minimum)s:1). The "
+                            "portal shows the darker %(fallback)s instead.",
+                            **values,
+                        )
+                    )
+            company.portal_color_warning = '\n'.join(warnings) or False
+
+    def _get_portal_brand(self):
+        """The colours of this company's portal pages, always readable (an unreadable colour is replaced by its
+        darkest-needed shade): a dict of CSS values, empty when the company has no document-layout colours."""
+        self.ensure_one()
+        primary = contrast.readable_color(self.primary_color)
+        secondary = contrast.readable_color(self.secondary_color, minimum=contrast.AA_GRAPHICS)
+        if not primary and not secondary:
+            return {}
+        brand = {'secondary': secondary or primary}
+        if primary:
+            hover = contrast.shade(primary, 0.15)
+            brand.update(
+                {
+                    'primary': primary,
+                    'primary_rgb': ', '.join(str(c) for c in contrast.hex_to_rgb(primary)),
+                    'primary_hover': hover,
+                    'primary_hover_rgb': ', '.join(str(c) for c in contrast.hex_to_rgb(hover)),
+                }
+            )
+        return brand
+
+    @api.constrains('portal_domain')
+    def _check_portal_domain(self):
+        for company in self:
+            error = company._get_portal_domain_error(company.portal_domain)
+            if error:
+                raise ValidationError(error)
+
+    @api.model
+    def _get_portal_domain_error(self, domain):
+        """Why ``domain`` cannot be a portal domain, or None when it can (an empty one can: none is used)."""
+        if not domain:
+            return None
+        value = domain.strip()
+        scheme, sep, rest = value.rpartition('://')
+        if sep and scheme.lower() != 'https':
+            return _(
+                "The portal domain “%s” must start with https:// or with the host name itself: customers' links "
+                "are always secure.",
+                domain,
+            )
+        host = rest.rstrip('/') if sep else value.rstrip('/')
+        if any(char in host for char in '/?#@ '):
+            return _(
+                "The portal domain “%s” must be a host name only, without a path, a query or spaces, "
+                "e.g. portal.example.com.",
+                domain,
+            )
+        if not PORTAL_DOMAIN_RE.match(host) or len(host.split(':')[0]) > 253:
+            return _(
+                "“%s” is not a valid host name: use letters, digits, hyphens and dots, with at least one dot, "
+                "e.g. portal.example.com (optionally https://portal.example.com).",
+                domain,
+            )
+        return None
+
+    def _get_portal_base_url(self):
+        """The base URL of links to this company's portal: https://<portal domain>, or None without one."""
+        self.ensure_one()
+        domain = (self.portal_domain or '').strip()
+        if not domain or self._get_portal_domain_error(domain):
+            return None
+        host = domain.rpartition('://')[2].rstrip('/').lower()
+        return f'https://{host}'
+
+    def _get_portal_domain_company(self):
+        # EXTENDS customer_portal (models/base.py): a company's own links go to its portal.
+        return self
+
+    @api.model
+    def _get_portal_mail_templates(self):
+        """The email templates the portal sends customers (ours, the bridges', and stock's invitation)."""
+        data = (
+            self.env['ir.model.data']
+            .sudo()
+            .search([('model', '=', 'mail.template'), ('module', '=like', 'customer_portal%')])
+        )
+        templates = self.env['mail.template'].browse(data.mapped('res_id'))
+        invitation = self.env.ref('portal.mail_template_data_portal_welcome', raise_if_not_found=False)
+        return (invitation | templates).exists()
