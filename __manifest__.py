@@ -32,6 +32,7 @@
         'views/portal_mfa_templates.xml',
         'views/portal_templates.xml',
         'views/portal_login_templates.xml',
+        'views/portal_branding_templates.xml',
         'views/portal_home_templates.xml',
         'views/portal_invoice_templates.xml',
         'views/portal_credit_note_templates.xml',

@@ -1,4 +1,5 @@
 # The mixin of account.move and sale.order first: a model's parents must be loaded before it.
+from . import base
 from . import customer_portal_document_view
 from . import customer_portal_document_view_mixin
 from . import account_move
@@ -8,6 +9,8 @@ from . import auth_totp_device
 from . import auth_totp_wizard
 from . import customer_portal_demo
 from . import ir_http
+from . import mail_render_mixin
+from . import mail_template
 from . import mail_thread
 from . import payment_method
 from . import payment_transaction

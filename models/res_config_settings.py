@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -30,6 +32,39 @@ class ResConfigSettings(models.TransientModel):
     portal_allow_uploads = fields.Boolean(related='company_id.portal_allow_uploads', readonly=False)
     portal_upload_max_size = fields.Integer(related='company_id.portal_upload_max_size', readonly=False)
     portal_upload_quota = fields.Integer(related='company_id.portal_upload_quota', readonly=False)
+    # Branding (P19): the document layout's logo and colours, the portal domain, the portal's email templates.
+    portal_company_logo = fields.Binary(related='company_id.logo', readonly=False)
+    portal_primary_color = fields.Char(related='company_id.primary_color', readonly=False)
+    portal_secondary_color = fields.Char(related='company_id.secondary_color', readonly=False)
+    portal_color_warning = fields.Char(related='company_id.portal_color_warning')
+    portal_domain = fields.Char(related='company_id.portal_domain', readonly=False)
+    portal_mail_templates_html = fields.Html(
+        string="Portal Email Templates", compute='_compute_portal_mail_templates_html', sanitize=False
+    )
+    portal_allow_forward = fields.Boolean(related='company_id.portal_allow_forward', readonly=False)
+    portal_forward_max_recipients = fields.Integer(related='company_id.portal_forward_max_recipients', readonly=False)
+    portal_forward_daily_limit = fields.Integer(related='company_id.portal_forward_daily_limit', readonly=False)
+    portal_share_link_days = fields.Integer(related='company_id.portal_share_link_days', readonly=False)
+    portal_share_links_only = fields.Boolean(related='company_id.portal_share_links_only', readonly=False)
+    portal_reviews = fields.Boolean(related='company_id.portal_reviews', readonly=False)
+    portal_allow_uploads = fields.Boolean(related='company_id.portal_allow_uploads', readonly=False)
+    portal_upload_max_size = fields.Integer(related='company_id.portal_upload_max_size', readonly=False)
+    portal_upload_quota = fields.Integer(related='company_id.portal_upload_quota', readonly=False)
+
+    @api.depends('company_id')
+    def _compute_portal_mail_templates_html(self):
+        templates = self.env['res.company']._get_portal_mail_templates()
+        action = self.env.ref('mail.action_email_template_tree_all', raise_if_not_found=False)
+        action_ref = action.id if action else 'mail.action_email_template_tree_all'
+        item = Markup(
+            '<li><a href="/odoo/action-%s/%s" target="_blank" title="%s">'
+            '<i class="fa fa-pencil me-1" aria-hidden="true"></i>%s</a></li>'
+        )
+        items = Markup().join(
+            item % (action_ref, template.id, _("Edit"), template.name) for template in templates.sudo()
+        )
+        for settings in self:
+            settings.portal_mail_templates_html = Markup('<ul class="o_cp_mail_templates mb-0">%s</ul>') % items
 
     @api.onchange('portal_allow_signup')
     def _onchange_portal_allow_signup(self):

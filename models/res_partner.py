@@ -24,6 +24,19 @@ class ResPartner(models.Model):
     # Customer portal: balances (C1, C7); the statement (C5) is report/report_portal_statement.py
     # ------------------------------------------------------------
 
+    def _get_portal_domain_company(self):
+        # EXTENDS customer_portal (models/base.py): the company of a customer's contact, else of its portal user
+        # (a shared contact invited by one company); never for an employee, whose links stay on the base URL (P19).
+        partner = self.sudo()
+        if any(not user.share for user in partner.with_context(active_test=False).user_ids):
+            return self.env['res.company']
+        return (
+            partner.company_id
+            or partner.commercial_partner_id.company_id
+            or partner.user_ids[:1].company_id
+            or self.env['res.company']
+        )
+
     def _get_portal_ledger_partner_ids(self):
         """Ids of the customer company and all its contacts (archived included): journal items of
         payments may carry the contact who paid rather than the company."""

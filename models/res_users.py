@@ -40,6 +40,11 @@ class ResUsers(models.Model):
         compute='_compute_portal_mfa_backup_code_count',
     )
 
+    def _get_portal_domain_company(self):
+        # EXTENDS customer_portal (models/base.py): a portal user's links go to its company's portal domain (P19);
+        # an employee's stay on the base URL.
+        return self.sudo().company_id if self.share else self.env['res.company']
+
     @property
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + ['portal_mfa_enforced', 'portal_mfa_backup_code_count']

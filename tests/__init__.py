@@ -41,3 +41,4 @@ from . import test_portal_estimates
 from . import test_portal_onboarding
 from . import test_portal_onboarding_tour
 from . import test_document_view_sale
+from . import test_portal_branding
