@@ -23,7 +23,9 @@
     'data': [
         'security/ir.model.access.csv',
         'views/res_config_settings_views.xml',
+        'views/res_config_settings_portal_section_views.xml',
         'views/res_partner_views.xml',
+        'views/res_partner_portal_permission_views.xml',
         'views/portal_wizard_views.xml',
         'data/ir_cron_data.xml',
         'data/mail_template_data.xml',
@@ -34,6 +36,7 @@
         'views/portal_login_templates.xml',
         'views/portal_branding_templates.xml',
         'views/portal_home_templates.xml',
+        'views/portal_section_templates.xml',
         'views/portal_invoice_templates.xml',
         'views/portal_credit_note_templates.xml',
         'views/portal_retainer_templates.xml',
@@ -52,6 +55,7 @@
     ],
     'demo': [
         'demo/customer_portal_demo.xml',
+        'demo/customer_portal_permission_demo.xml',
     ],
     'assets': {
         'web.assets_frontend': [

@@ -61,7 +61,10 @@ class CustomerPortal(sales_orders.CustomerPortal):
     @http.route()
     def portal_quote_accept(self, order_id, access_token=None, name=None, signature=None):
         # EXTENDS sale: once accepted, a quotation of a company that hides sales orders (P12) is shown
-        # in the Accepted estimates, its order page being refused.
+        # in the Accepted estimates, its order page being refused. A contact who may not accept estimates
+        # (A9) is refused with the reason, nothing signed.
+        if not request.env.user.partner_id._has_portal_permission('approve'):
+            return {'error': request.env.user.partner_id._get_portal_permission_error('approve')}
         result = super().portal_quote_accept(order_id, access_token=access_token, name=name, signature=signature)
         if isinstance(result, dict) and result.get('redirect_url'):
             order_sudo = request.env['sale.order'].sudo().browse(order_id)
@@ -82,6 +85,7 @@ class CustomerPortal(sales_orders.CustomerPortal):
         # EXTENDS sale: a decline needs a reason (stock answered an empty one "not in a state to be
         # rejected"): without one, the customer is asked for it and nothing changes. The reason, which
         # stock posts on the chatter, reaches the salesperson, and the quotation is marked declined.
+        request.env.user.partner_id._check_portal_permission('approve')  # A9: 403, nothing declined
         try:
             order_sudo = self._document_check_access('sale.order', order_id, access_token=access_token)
         except (AccessError, MissingError):

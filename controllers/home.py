@@ -3,6 +3,8 @@ from odoo.http import request
 from odoo.osv.expression import AND
 
 from odoo.addons.account.controllers import portal
+from odoo.addons.customer_portal.models.res_company_portal_section import PORTAL_SECTION_FIELDS
+from odoo.addons.customer_portal.tools.portal_sections import PORTAL_SECTION_COUNTERS
 
 
 class PortalAccount(portal.PortalAccount):
@@ -11,8 +13,12 @@ class PortalAccount(portal.PortalAccount):
     (`_get_portal_customer`, `_get_customer_invoice_domain`, ...) live in controllers/invoices.py."""
 
     def _prepare_home_portal_values(self, counters):
-        # EXTENDS account: counters of the credit notes (P13) and retainer invoices (C7) entries.
+        # EXTENDS account: counters of the credit notes (P13) and retainer invoices (C7) entries; those of a
+        # section the customer may not see (P18, A9) are not counted.
+        hidden = [counter for counter in counters if counter in self._get_disabled_portal_counters()]
+        counters = [counter for counter in counters if counter not in hidden]
         values = super()._prepare_home_portal_values(counters)
+        values.update(dict.fromkeys(hidden, 0))
         Move = request.env['account.move']
         if 'credit_note_count' in counters:
             values['credit_note_count'] = (
@@ -63,7 +69,9 @@ class PortalAccount(portal.PortalAccount):
             # pay the past-due ones only, and several at once).
             'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices?filterby=unpaid',
             # The quotations awaiting the customer's answer (C9: _prepare_quotations_domain).
-            'portal_estimates_count': self._count_portal_estimates(partner_ids) if SaleOrder.has_access('read') else 0,
+            'portal_estimates_count': self._count_portal_estimates(partner_ids)
+            if SaleOrder.has_access('read') and self._get_portal_sections_visible()['estimates']
+            else 0,
             'portal_credit_notes_enabled': self._credit_notes_enabled(),
         }
 
@@ -87,6 +95,14 @@ class PortalAccount(portal.PortalAccount):
         )
 
     @http.route()
+    def counters(self, counters, **kw):
+        # EXTENDS portal: a counter of a section the customer may not see is 0 whatever the controller that
+        # counts it (P18, A9), so that the page never shows its card.
+        values = super().counters(counters, **kw)
+        hidden = self._get_disabled_portal_counters()
+        return {key: 0 if key in hidden else value for key, value in values.items()}
+
+    @http.route()
     def home(self, **kw):
         # EXTENDS portal: the banner of the customer's company (P2), the customer's balance summary and
         # details (C1) on top of the home.
@@ -97,9 +113,12 @@ class PortalAccount(portal.PortalAccount):
         # A card of a feature that is off is never rendered, in any session: stock shows a card
         # whose counter was once non-zero in this session (portal_docs_entry's force_show) without
         # counting again, so forget those counters too.
-        response.qcontext['portal_credit_notes_enabled'] = self._credit_notes_enabled()
-        response.qcontext['portal_show_sales_orders'] = self._sales_orders_enabled()
+        sections = self._get_portal_sections_visible()
+        response.qcontext['portal_sections'] = sections
+        response.qcontext['portal_credit_notes_enabled'] = sections['credit_notes']
+        response.qcontext['portal_show_sales_orders'] = sections['sales_orders']
         disabled = self._get_disabled_portal_counters()
+        response.qcontext['portal_hidden_counters'] = disabled
         cache = request.session.get('portal_counters') or {}
         if any(key in cache for key in disabled):
             request.session.portal_counters = {k: v for k, v in cache.items() if k not in disabled}
@@ -107,7 +126,26 @@ class PortalAccount(portal.PortalAccount):
             response.qcontext.update(self._get_portal_home_account_values())
         return response
 
+    def _get_portal_sections_visible(self):
+        """Section -> whether the caller sees it (P18: the company's switch; A9: the contact may view
+        documents; an internal user previewing the portal sees sales orders, as their routes serve them)."""
+        user = request.env.user
+        company = user.company_id
+        internal = user._is_internal()
+        partner = user.partner_id
+        return {
+            section: company._is_portal_section_enabled(section)
+            if internal
+            else partner._is_portal_section_visible(section, company)
+            for section in PORTAL_SECTION_FIELDS
+        } | ({'sales_orders': True} if internal else {})
+
     def _get_disabled_portal_counters(self):
-        """Counters of the home's cards whose feature is off in the user's company."""
-        disabled = [] if self._credit_notes_enabled() else ['credit_note_count']
-        return disabled if self._sales_orders_enabled() else [*disabled, 'order_count']
+        """Counters of the home's cards whose section the caller may not see."""
+        visible = self._get_portal_sections_visible()
+        return [
+            counter
+            for section, names in PORTAL_SECTION_COUNTERS.items()
+            if not visible.get(section)
+            for counter in names
+        ]

@@ -27,8 +27,7 @@ class PortalAccount(portal.PortalAccount):
         return request.env.user.partner_id.commercial_partner_id
 
     def _credit_notes_enabled(self, company=None):
-        # sudo: portal users cannot read their company's settings.
-        return bool((company or request.env.user.company_id).sudo().portal_display_credit_notes)
+        return (company or request.env.user.company_id)._is_portal_section_enabled('credit_notes')
 
     def _get_customer_invoice_domain(self, move_types=('out_invoice', 'out_receipt')):
         return [

@@ -74,6 +74,13 @@ class PaymentPortal(payment_portal.PaymentPortal):
             raise ValidationError(request.env._("The payment request is not valid. Reload the page and try again."))
         return super()._process_transaction(partner_id, currency_id, invoice_ids, payment_reference, **kwargs)
 
+    def _create_transaction(self, *args, is_validation=False, **kwargs):
+        # EXTENDS payment: every payment the portal starts (an invoice, several, an order, a payment link)
+        # needs the contact's permission to pay (A9); saving a card (validation) pays nothing.
+        if not is_validation:
+            request.env.user.partner_id._check_portal_permission('pay')
+        return super()._create_transaction(*args, is_validation=is_validation, **kwargs)
+
     @route()
     def invoice_transaction(self, invoice_id, access_token=None, **kwargs):
         # EXTENDS account_payment: the amount is checked on the server (C2); stock trusts it.
@@ -81,6 +88,7 @@ class PaymentPortal(payment_portal.PaymentPortal):
         # and a non-string one (true, -1, [1, 2]) a TypeError in consteq: both are an invalid token.
         if access_token is not None and not isinstance(access_token, str):
             raise ValidationError(request.env._("The access token is invalid.")) from None
+        request.env.user.partner_id._check_portal_permission('pay')  # A9, before stock's "cannot be paid"
         try:
             invoice_sudo = self._document_check_access('account.move', invoice_id, access_token)
         except MissingError:

@@ -32,8 +32,7 @@ class CustomerPortal(portal.CustomerPortal, portal_list.CustomerPortal):
         internal users always may (their previews)."""
         if request.env.user._is_internal():
             return True
-        # sudo: portal users cannot read their company's settings.
-        return bool((company or request.env.user.company_id).sudo().portal_show_sales_orders)
+        return (company or request.env.user.company_id)._is_portal_section_enabled('sales_orders')
 
     def _check_portal_order_shown(self, order_id, access_token):
         """404 when the customer opens a sales order of a company that hides them (P12). An order

@@ -69,8 +69,12 @@ class AccountMove(models.Model):
 
     def _has_to_be_paid(self):
         # EXTENDS account_payment: no Pay button while any payment is in progress (P4), manual
-        # bank transfers included.
-        return super()._has_to_be_paid() and not self._get_portal_pending_transaction()
+        # bank transfers included, nor for a contact who may not pay (A9).
+        return (
+            super()._has_to_be_paid()
+            and not self._get_portal_pending_transaction()
+            and self.env['res.partner']._portal_user_may('pay')
+        )
 
     def _get_online_payment_error(self):
         # EXTENDS account_payment: say which payment is in progress and since when.
@@ -280,7 +284,8 @@ class AccountMove(models.Model):
     def _check_portal_payable_by(self, partner):
         """Refuse the whole set unless ``partner`` may pay all of it in one payment: each invoice
         payable by them (``_filter_portal_payable_by``), one currency, one company, none with a
-        payment in progress (P4)."""
+        payment in progress (P4); nor unless the contact may pay (A9)."""
+        partner._check_portal_permission('pay')
         if not self:
             raise UserError(self.env._("Select at least one invoice to pay."))
         for invoice in self - self._filter_portal_payable_by(partner):

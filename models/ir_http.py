@@ -2,12 +2,13 @@ import inspect
 import json
 
 import psycopg2
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from odoo import models
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.http import Response, SessionExpiredException, request
 
+from ..tools import portal_sections
 from ..tools.tokens import TOKEN_PARAMS, is_well_formed_token
 
 # Customer pages whose routes are not website=True ones (sign-in, second factor, sign-up), on top
@@ -76,6 +77,71 @@ class IrHttp(models.AbstractModel):
         except (TypeError, ValueError):
             return False
         return parameter is not None and parameter.default is inspect.Parameter.empty
+
+    # ------------------------------------------------------------
+    # Portal sections (P18) and the contact's view permission (A9), issue 20
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _pre_dispatch(cls, rule, args):
+        # EXTENDS base: a route of a portal section its customer may not see answers 404 (tools/portal_sections.py).
+        super()._pre_dispatch(rule, args)
+        cls._check_portal_section_route(rule, args)
+
+    @classmethod
+    def _check_portal_section_route(cls, rule, args):
+        """404 when the route, or a document it names (a PDF under /report too), belongs to a section that
+        the document's company (else the user's) hides, or the contact may not view documents (A9). Internal
+        users are never refused (their previews); read on every request, so a change takes effect at once."""
+        env = request.env
+        if not env.uid or env.user._is_internal():
+            return
+        user = env.user
+        partner = None if user._is_public() else user.partner_id
+        documents = cls._get_portal_section_route_documents(rule.rule, args)
+        if documents is None:
+            section = portal_sections.get_route_section(rule.rule)
+            documents = [(None, section)] if section else []
+        for record, section in documents:
+            company = record.company_id if record is not None and 'company_id' in record._fields else None
+            company = company or user.company_id
+            allowed = (
+                partner._is_portal_section_visible(section, company)
+                if partner
+                else company._is_portal_section_enabled(section)
+            )
+            if section and not allowed:
+                raise NotFound()
+
+    @classmethod
+    def _get_portal_section_route_documents(cls, path, args):
+        """[(record (sudo), its section)] of the documents a route names, or None when it names none."""
+        env = request.env
+        if path.startswith('/report/'):
+            if path == '/report/download':
+                url = portal_sections.parse_report_download(request.get_http_params().get('data'))
+                parsed = portal_sections.parse_report_url(url)
+            elif args.get('converter') in portal_sections.REPORT_CONVERTERS and args.get('docids'):
+                parsed = (args.get('reportname'), args.get('docids'))
+            else:
+                parsed = None
+            ids = parsed and portal_sections.parse_record_ids(parsed[1])
+            if not ids:
+                return None
+            # sudo: which document is asked for, to refuse it; the report itself applies the user's rights.
+            report = env['ir.actions.report'].sudo()._get_report_from_name(parsed[0])
+            if not report or report.model not in env:
+                return None
+            records = env[report.model].sudo().browse(ids).exists()
+            return [(record, portal_sections.get_record_section(record, parsed[0])) for record in records]
+        if path.startswith(portal_sections.PORTAL_SECTION_RECORD_PREFIXES):
+            for arg, model in portal_sections.PORTAL_SECTION_RECORD_ARGS.items():
+                if arg in args and model in env:
+                    ids = portal_sections.parse_record_ids(args[arg])
+                    # sudo: the document's section and company, to refuse it; the route checks the access.
+                    record = env[model].sudo().browse(ids).exists() if ids else env[model]
+                    return [(record, portal_sections.get_record_section(record))] if record else []
+        return None
 
     # ------------------------------------------------------------
     # Security headers (issue 21)

@@ -51,6 +51,7 @@ class PortalWizard(models.TransientModel):
     def action_portal_configure_save(self):
         """Grant access (and send the invitation) to the contacts newly ticked, revoke it from those unticked."""
         self.ensure_one()
+        self.user_ids.filtered(lambda line: not line.is_internal)._apply_portal_permissions()  # A9
         granted, revoked = self.env['res.partner'], self.env['res.partner']
         for line in self.user_ids.filtered(lambda line: not line.is_internal):
             if line.portal_selected and not line.is_portal:

@@ -1,6 +1,8 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 from odoo import api, fields, models
 
+from .res_partner_portal_permission import PORTAL_PERMISSION_FIELDS, PORTAL_PERMISSION_PRESETS
+
 
 class PortalWizardUser(models.TransientModel):
     _inherit = 'portal.wizard.user'
@@ -11,6 +13,58 @@ class PortalWizardUser(models.TransientModel):
     portal_selectable = fields.Boolean(compute='_compute_portal_selectable')
     portal_unselectable_reason = fields.Char(string="Why not", compute='_compute_portal_selectable')
     portal_invitation_status = fields.Char(related='partner_id.portal_invitation_status')
+    # A9: what the contact may do in the portal, set here with its access (written to the contact on Save).
+    portal_permission_preset = fields.Selection(
+        selection=lambda self: self.env['res.partner']._fields['portal_permission_preset'].selection,
+        string="Permissions",
+        compute='_compute_portal_permissions',
+        store=True,
+        readonly=False,
+    )
+    portal_can_view = fields.Boolean(string="View", compute='_compute_portal_permissions', store=True, readonly=False)
+    portal_can_pay = fields.Boolean(string="Pay", compute='_compute_portal_permissions', store=True, readonly=False)
+    portal_can_approve = fields.Boolean(
+        string="Approve", compute='_compute_portal_permissions', store=True, readonly=False
+    )
+    portal_can_raise_tickets = fields.Boolean(
+        string="Tickets", compute='_compute_portal_permissions', store=True, readonly=False
+    )
+    portal_can_edit_details = fields.Boolean(
+        string="Edit Details", compute='_compute_portal_permissions', store=True, readonly=False
+    )
+    portal_can_forward = fields.Boolean(
+        string="Forward", compute='_compute_portal_permissions', store=True, readonly=False
+    )
+    portal_can_upload = fields.Boolean(
+        string="Upload", compute='_compute_portal_permissions', store=True, readonly=False
+    )
+
+    @api.depends('partner_id')
+    def _compute_portal_permissions(self):
+        for line in self:
+            partner = line.partner_id
+            line.portal_permission_preset = partner.portal_permission_preset
+            for field in PORTAL_PERMISSION_FIELDS.values():
+                line[field] = partner[field]
+
+    @api.onchange('portal_permission_preset')
+    def _onchange_portal_permission_preset(self):
+        self.update(self.env['res.partner']._get_portal_preset_values(self.portal_permission_preset))
+
+    @api.onchange(*PORTAL_PERMISSION_FIELDS.values())
+    def _onchange_portal_permissions(self):
+        granted = {name for name, field in PORTAL_PERMISSION_FIELDS.items() if self[field]}
+        self.portal_permission_preset = next(
+            (preset for preset, names in PORTAL_PERMISSION_PRESETS.items() if granted == set(names)), 'custom'
+        )
+
+    def _apply_portal_permissions(self):
+        """Write each line's permissions on its contact (logged on the customer's chatter when they change)."""
+        for line in self:
+            values = {field: line[field] for field in PORTAL_PERMISSION_FIELDS.values()}
+            partner = line.partner_id
+            if any(partner[field] != value for field, value in values.items()):
+                partner.write(values)
 
     @api.depends('partner_id')
     def _compute_portal_selected(self):

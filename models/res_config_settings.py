@@ -23,6 +23,13 @@ class ResConfigSettings(models.TransientModel):
     portal_activity_notify = fields.Boolean(related='company_id.portal_activity_notify', readonly=False)
     portal_activity_user_ids = fields.Many2many(related='company_id.portal_activity_user_ids', readonly=False)
     portal_comment_email = fields.Boolean(related='company_id.portal_comment_email', readonly=False)
+    # P18: the portal sections (models/res_company_portal_section.py).
+    portal_show_invoices = fields.Boolean(related='company_id.portal_show_invoices', readonly=False)
+    portal_show_estimates = fields.Boolean(related='company_id.portal_show_estimates', readonly=False)
+    portal_show_statements = fields.Boolean(related='company_id.portal_show_statements', readonly=False)
+    portal_show_payments_made = fields.Boolean(related='company_id.portal_show_payments_made', readonly=False)
+    portal_show_retainer_invoices = fields.Boolean(related='company_id.portal_show_retainer_invoices', readonly=False)
+    portal_show_documents = fields.Boolean(related='company_id.portal_show_documents', readonly=False)
     portal_allow_forward = fields.Boolean(related='company_id.portal_allow_forward', readonly=False)
     portal_forward_max_recipients = fields.Integer(related='company_id.portal_forward_max_recipients', readonly=False)
     portal_forward_daily_limit = fields.Integer(related='company_id.portal_forward_daily_limit', readonly=False)

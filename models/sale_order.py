@@ -16,6 +16,10 @@ class SaleOrder(models.Model):
     # Sales orders (P12, C8)
     # ------------------------------------------------------------
 
+    def _has_to_be_signed(self):
+        # EXTENDS sale: no Accept or Decline button for a contact who may not answer estimates (A9).
+        return super()._has_to_be_signed() and self.env['res.partner']._portal_user_may('approve')
+
     def _is_portal_order_shown(self):
         """Whether the customer may see this document in the portal: a quotation always, a sales
         order (state 'sale') only while its company lets customers view sales orders (P12)."""

@@ -41,4 +41,7 @@ from . import test_portal_estimates
 from . import test_portal_onboarding
 from . import test_portal_onboarding_tour
 from . import test_document_view_sale
+from . import test_portal_permissions
+from . import test_portal_sections
+from . import test_portal_permission_routes
 from . import test_portal_branding

@@ -14,8 +14,9 @@ MAX_ID = 2**31 - 1  # a larger id in the URL is no record; PostgreSQL would refu
 
 def subscriptions_enabled(company):
     """Does ``company`` show its customers their subscriptions (P15)? Internal users keep contract's pages."""
-    # sudo: portal users cannot read their company's settings.
-    return request.env.user._is_internal() or bool(company.sudo().portal_view_subscriptions)
+    # P18: the core's one answer (the company's switch), and the contact may view documents (A9).
+    user = request.env.user
+    return user._is_internal() or user.partner_id._is_portal_section_visible('subscriptions', company)
 
 
 class PortalContract(main.PortalContract):

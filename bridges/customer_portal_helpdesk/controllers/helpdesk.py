@@ -22,8 +22,9 @@ MAX_ID = 2**31 - 1  # a larger id is no record; PostgreSQL would refuse it as an
 def tickets_enabled(company):
     """May the customers of ``company`` raise and follow support tickets (P17)? Internal users keep
     helpdesk_mgmt's pages."""
-    # sudo: portal users cannot read their company's settings.
-    return request.env.user._is_internal() or bool(company.sudo().portal_allow_tickets)
+    # P18: the core's one answer (the company's switch), and the contact may view documents (A9).
+    user = request.env.user
+    return user._is_internal() or user.partner_id._is_portal_section_visible('tickets', company)
 
 
 def open_ticket_count():
@@ -160,6 +161,7 @@ class HelpdeskTicketController(main.HelpdeskTicketController):
         # form, a POST with its CSRF token, closes the ticket.
         if request.httprequest.method != 'POST':
             return request.redirect(f'/my/ticket/{ticket_id}')
+        request.env.user.partner_id._check_portal_permission('tickets')  # A9: 403, the ticket stays open
         return super().support_ticket_close(ticket_id=str(ticket_id), stage_id=str(stage_id))
 
     @http.route()
@@ -167,6 +169,7 @@ class HelpdeskTicketController(main.HelpdeskTicketController):
         # EXTENDS helpdesk_mgmt: 404 while the feature is off.
         if not tickets_enabled(request.env.user.company_id):
             raise request.not_found()
+        request.env.user.partner_id._check_portal_permission('tickets')  # A9: 403
         return super().create_new_ticket(**kw)
 
     def _get_create_new_ticket_values(self, **kw):
@@ -197,6 +200,7 @@ class HelpdeskTicketController(main.HelpdeskTicketController):
         # checked first; a submission refused stores nothing and shows the form again with the reason.
         if not tickets_enabled(request.env.user.company_id):
             raise request.not_found()
+        request.env.user.partner_id._check_portal_permission('tickets')  # A9: 403, no ticket, no attachment
         Ticket = request.env['helpdesk.ticket']
         partner = request.env.user.partner_id
         form = {key: kw.get(key) for key in ('subject', 'description', 'category', 'team', 'document')}

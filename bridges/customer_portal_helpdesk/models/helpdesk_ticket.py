@@ -110,6 +110,9 @@ class HelpdeskTicket(models.Model):
         thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
         if thread and not self.env.user._is_internal() and not thread.sudo().company_id.portal_allow_tickets:
             return self.browse()
+        # A9: a contact who may not raise tickets does not write on them either (replies, uploads).
+        if thread and mode != 'read' and not self.env['res.partner']._portal_user_may('tickets'):
+            return self.browse()
         return thread
 
     # ------------------------------------------------------------

@@ -11,8 +11,9 @@ MAX_ID = 2**31 - 1  # a larger id in the URL is no record; PostgreSQL would refu
 
 def shipments_enabled(company):
     """Does ``company`` show its customers their shipments (C18)? Internal users keep stock's pages."""
-    # sudo: portal users cannot read their company's settings.
-    return request.env.user._is_internal() or bool(company.sudo().portal_show_shipments)
+    # P18: the core's one answer (the company's switch), and the contact may view documents (A9).
+    user = request.env.user
+    return user._is_internal() or user.partner_id._is_portal_section_visible('shipments', company)
 
 
 def sales_orders_enabled(company):

@@ -17,8 +17,9 @@ ENTRIES_PER_PAGE = 50
 def timesheets_enabled(company):
     """Does ``company`` show its customers their projects and timesheets (P16)? Internal users keep stock's
     pages."""
-    # sudo: portal users cannot read their company's settings.
-    return request.env.user._is_internal() or bool(company.sudo().portal_view_timesheets)
+    # P18: the core's one answer (the company's switch), and the contact may view documents (A9).
+    user = request.env.user
+    return user._is_internal() or user.partner_id._is_portal_section_visible('projects', company)
 
 
 def _check_enabled(*companies):
@@ -205,6 +206,7 @@ class ProjectPortal(ProjectCustomerPortal):
     def portal_my_project_hours_decide(self, project_id, decision, line_ids=None, reason=None, **kw):
         """The customer approves or declines (with a reason) the selected time entries of the project (P16)."""
         project_sudo = self._get_portal_hours_project(project_id)
+        request.env.user.partner_id._check_portal_permission('approve')  # A9: 403, nothing decided
         ids = request.httprequest.form.getlist('line_ids')
         parsed = [_parse_form_record_id(value) for value in ids]
         _ = request.env._
