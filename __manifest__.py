@@ -29,6 +29,7 @@
         'views/portal_wizard_views.xml',
         'data/ir_cron_data.xml',
         'data/mail_template_data.xml',
+        'data/mail_template_identity_data.xml',
         'data/mail_message_subtype_data.xml',
         'data/ir_sequence_data.xml',
         'views/portal_mfa_templates.xml',
@@ -51,6 +52,7 @@
         'views/portal_payment_templates.xml',
         'views/portal_accessibility_templates.xml',
         'views/portal_signup_templates.xml',
+        'views/portal_identity_templates.xml',
         'views/portal_account_templates.xml',
     ],
     'demo': [

@@ -12,3 +12,4 @@ from . import home
 from . import statement
 from . import signup
 from . import stock_route_guards
+from . import identity

@@ -8,6 +8,8 @@ from . import account_payment
 from . import auth_totp_device
 from . import auth_totp_wizard
 from . import customer_portal_demo
+from . import customer_portal_identity_code
+from . import ir_binary
 from . import ir_http
 from . import mail_render_mixin
 from . import mail_template

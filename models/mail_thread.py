@@ -63,6 +63,9 @@ class MailThread(models.AbstractModel):
         # apart (P6). A model hook rather than an override of /mail/message/post: mail_bot overrides that
         # route too, with required arguments, and answers a malformed request before any override of ours.
         thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        if thread and request and self.env['customer_portal.identity.code']._is_locked(thread, request.session):
+            # P14: a document's chatter (its messages and their files) is content, read after the code.
+            return self.browse()
         if thread and (self.env.user._is_public() or self.env.user.share):
             thread = thread.with_context(portal_customer_comment=True)
         return thread

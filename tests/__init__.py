@@ -45,3 +45,4 @@ from . import test_portal_permissions
 from . import test_portal_sections
 from . import test_portal_permission_routes
 from . import test_portal_branding
+from . import test_portal_identity

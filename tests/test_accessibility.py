@@ -131,6 +131,25 @@ class TestAccessibility(PortalHttpCase):
         # The portal address shows a visitor the login page of its company.
         return ['/web/login', (f'/portal/{self.company.portal_slug}', '/web/login')]
 
+    def _identity_pages(self):
+        """P14: a visitor's public invoice link while its content waits for the emailed code, before and
+        after asking for it."""
+        self.company.portal_identity_check = True
+        invoice = (
+            self.env['account.move']
+            .sudo()
+            .search(
+                [
+                    ('partner_id', 'child_of', self.emma.partner_id.commercial_partner_id.id),
+                    ('move_type', '=', 'out_invoice'),
+                    ('state', '=', 'posted'),
+                ],
+                order='id',
+                limit=1,
+            )
+        )
+        return [invoice.get_portal_url(), invoice.get_portal_url(query_string='&identity=sent')]
+
     # -- browser -------------------------------------------------------
 
     def _sign_in(self, user, expected_location):
@@ -215,6 +234,7 @@ class TestAccessibility(PortalHttpCase):
 
     def _audit_visitor_and_mfa_pages(self, width):
         found = self._audit(self._visitor_pages(), None, width)
+        found.update(self._audit(self._identity_pages(), None, width))
         # The second-factor pages, half signed in after a real password sign-in with MFA on.
         self.company.portal_enforce_mfa = True
         enrolling = self.env.ref('customer_portal.user_liam_carter')
