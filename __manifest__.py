@@ -16,6 +16,9 @@
         'sale_management',
         'auth_totp_portal',
         'auth_signup',
+        # P11 reviews are Odoo ratings (rating.rating) of the customer. Already installed by the projects
+        # bridge (project depends on it); it brings portal_rating (auto-install) along.
+        'rating',
     ],
     'external_dependencies': {
         'python': ['pyotp', 'qrcode'],
@@ -54,6 +57,8 @@
         'views/portal_signup_templates.xml',
         'views/portal_identity_templates.xml',
         'views/portal_account_templates.xml',
+        'views/rating_rating_views.xml',
+        'views/portal_contact_business_templates.xml',
     ],
     'demo': [
         'demo/customer_portal_demo.xml',

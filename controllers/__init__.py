@@ -12,4 +12,5 @@ from . import home
 from . import statement
 from . import signup
 from . import stock_route_guards
+from . import contact_business
 from . import identity

@@ -11,6 +11,7 @@ from . import customer_portal_demo
 from . import customer_portal_identity_code
 from . import ir_binary
 from . import ir_http
+from . import mail_mail
 from . import mail_render_mixin
 from . import mail_template
 from . import mail_thread
@@ -19,6 +20,7 @@ from . import payment_transaction
 from . import portal_mixin
 from . import portal_wizard
 from . import portal_wizard_user
+from . import rating_rating
 from . import res_company
 from . import res_company_portal_section
 from . import res_config_settings

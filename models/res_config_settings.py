@@ -23,6 +23,7 @@ class ResConfigSettings(models.TransientModel):
     portal_activity_notify = fields.Boolean(related='company_id.portal_activity_notify', readonly=False)
     portal_activity_user_ids = fields.Many2many(related='company_id.portal_activity_user_ids', readonly=False)
     portal_comment_email = fields.Boolean(related='company_id.portal_comment_email', readonly=False)
+    portal_reviews = fields.Boolean(related='company_id.portal_reviews', readonly=False)
     # P18: the portal sections (models/res_company_portal_section.py).
     portal_show_invoices = fields.Boolean(related='company_id.portal_show_invoices', readonly=False)
     portal_show_estimates = fields.Boolean(related='company_id.portal_show_estimates', readonly=False)

@@ -21,6 +21,49 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------
+    # Client Reviews (P11, A8): the ratings the customer's contacts gave from the portal
+    # ------------------------------------------------------------
+
+    portal_review_count = fields.Integer(
+        string="Client Reviews", compute='_compute_portal_review_stats', groups='base.group_user'
+    )
+    portal_review_avg = fields.Float(
+        string="Average Rating", compute='_compute_portal_review_stats', groups='base.group_user', digits=(2, 1)
+    )
+
+    def _compute_portal_review_stats(self):
+        """The number and average rating (1 to 5) of the reviews of each partner's customer company."""
+        Rating = self.env['rating.rating'].sudo()  # sudo: the figures are read by every employee
+        customers = self.commercial_partner_id
+        stats = {
+            res_id: (count, average)
+            for res_id, count, average in Rating._read_group(
+                Rating._portal_review_domain(customers), ['res_id'], ['__count', 'rating:avg']
+            )
+        }
+        for partner in self:
+            partner.portal_review_count, partner.portal_review_avg = stats.get(
+                partner.commercial_partner_id.id, (0, 0.0)
+            )
+
+    def action_view_portal_reviews(self):
+        """The Client Reviews of the customer: author, date, rating and message of each."""
+        self.ensure_one()
+        Rating = self.env['rating.rating']
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Client Reviews"),
+            'res_model': 'rating.rating',
+            'view_mode': 'list,form',
+            'views': [
+                (self.env.ref('customer_portal.view_rating_rating_list_client_reviews').id, 'list'),
+                (False, 'form'),
+            ],
+            'domain': Rating._portal_review_domain(self.commercial_partner_id),
+            'context': {'create': False},
+        }
+
+    # ------------------------------------------------------------
     # Customer portal: balances (C1, C7); the statement (C5) is report/report_portal_statement.py
     # ------------------------------------------------------------
 

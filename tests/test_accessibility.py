@@ -102,6 +102,7 @@ class TestAccessibility(PortalHttpCase):
             (payment, 'a payment'),
         ):
             self.assertTrue(record, f"the demo customer has {what}")
+        self.company.portal_reviews = True  # Write a review (P11)
         return [
             '/my',
             '/my/invoices',
@@ -125,6 +126,8 @@ class TestAccessibility(PortalHttpCase):
             '/my/retainer_invoices',
             '/my/retainer_invoices?tab=outstanding',
             '/my/statement',
+            '/my/send_email',
+            '/my/review',
         ]
 
     def _visitor_pages(self):
