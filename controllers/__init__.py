@@ -12,5 +12,6 @@ from . import home
 from . import statement
 from . import signup
 from . import stock_route_guards
+from . import document_share
 from . import contact_business
 from . import identity

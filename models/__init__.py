@@ -2,6 +2,9 @@
 from . import base
 from . import customer_portal_document_view
 from . import customer_portal_document_view_mixin
+from . import customer_portal_document_share_mixin
+from . import customer_portal_share_link
+from . import customer_portal_share_link_open
 from . import account_move
 from . import account_move_send
 from . import account_payment
@@ -18,6 +21,7 @@ from . import mail_thread
 from . import payment_method
 from . import payment_transaction
 from . import portal_mixin
+from . import portal_share
 from . import portal_wizard
 from . import portal_wizard_user
 from . import rating_rating

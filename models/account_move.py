@@ -11,7 +11,7 @@ PORTAL_UNPAID_STATES = ('not_paid', 'partial')
 
 class AccountMove(models.Model):
     _name = 'account.move'
-    _inherit = ['account.move', 'customer_portal.document.view.mixin']
+    _inherit = ['account.move', 'customer_portal.document.view.mixin', 'customer_portal.document.share.mixin']
 
     allow_partial_payment = fields.Boolean(
         copy=False,
@@ -36,6 +36,16 @@ class AccountMove(models.Model):
     def _portal_view_recordable(self):
         # EXTENDS customer_portal: views of customer invoices and credit notes only (A6).
         return self.move_type in ('out_invoice', 'out_refund') and self.state == 'posted'
+
+    def _portal_share_links_apply(self):
+        # EXTENDS customer_portal: links per recipient for customer invoices and credit notes (issue 11).
+        return self.move_type in ('out_invoice', 'out_refund') and self.state == 'posted'
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        # EXTENDS account: each external recipient of a sent invoice gets a button with their own link
+        # (issue 11), before stock's groups that give everyone the document's token.
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        return self._portal_share_link_groups(message, msg_vals) + groups
 
     def write(self, vals):
         # EXTENDS account: whether a paid invoice could have been paid in part is history.

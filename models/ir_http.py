@@ -188,6 +188,15 @@ class IrHttp(models.AbstractModel):
     def _handle_error(cls, exception):
         # EXTENDS base: customers get the error's message without the server's traceback, and
         # error pages carry the security headers of the page they replace.
+        if (
+            isinstance(exception, HTTPException)
+            and isinstance(exception.response, Response)
+            and getattr(request.dispatcher, 'routing_type', None) == 'http'
+        ):
+            # why: an HTTP error raised with a page of its own (e.g. a document's link refused, issue 11)
+            # keeps it; http_routing would answer its generic error page.
+            cls._set_customer_security_headers(exception.response)
+            return exception.response
         response = super()._handle_error(exception)
         if getattr(request.dispatcher, 'routing_type', None) == 'json':
             if isinstance(response, Response) and not cls._is_internal_caller():

@@ -207,6 +207,21 @@ class ResCompany(models.Model):
             company_url = company._get_portal_base_url() or base_url
             company.portal_url = company.portal_slug and f"{company_url}/portal/{company.portal_slug}"
 
+    @api.constrains('portal_forward_max_recipients', 'portal_forward_daily_limit', 'portal_share_link_days')
+    def _check_portal_forward_limits(self):
+        for company in self:
+            if (
+                min(
+                    company.portal_forward_max_recipients,
+                    company.portal_forward_daily_limit,
+                    company.portal_share_link_days,
+                )
+                < 1
+            ):
+                raise ValidationError(
+                    _("The recipients per forward, recipients per day and days a link is valid must be at least 1.")
+                )
+
     @api.constrains('portal_slug')
     def _check_portal_slug(self):
         for company in self:

@@ -23,7 +23,6 @@ class ResConfigSettings(models.TransientModel):
     portal_activity_notify = fields.Boolean(related='company_id.portal_activity_notify', readonly=False)
     portal_activity_user_ids = fields.Many2many(related='company_id.portal_activity_user_ids', readonly=False)
     portal_comment_email = fields.Boolean(related='company_id.portal_comment_email', readonly=False)
-    portal_reviews = fields.Boolean(related='company_id.portal_reviews', readonly=False)
     # P18: the portal sections (models/res_company_portal_section.py).
     portal_show_invoices = fields.Boolean(related='company_id.portal_show_invoices', readonly=False)
     portal_show_estimates = fields.Boolean(related='company_id.portal_show_estimates', readonly=False)
@@ -31,15 +30,6 @@ class ResConfigSettings(models.TransientModel):
     portal_show_payments_made = fields.Boolean(related='company_id.portal_show_payments_made', readonly=False)
     portal_show_retainer_invoices = fields.Boolean(related='company_id.portal_show_retainer_invoices', readonly=False)
     portal_show_documents = fields.Boolean(related='company_id.portal_show_documents', readonly=False)
-    portal_allow_forward = fields.Boolean(related='company_id.portal_allow_forward', readonly=False)
-    portal_forward_max_recipients = fields.Integer(related='company_id.portal_forward_max_recipients', readonly=False)
-    portal_forward_daily_limit = fields.Integer(related='company_id.portal_forward_daily_limit', readonly=False)
-    portal_share_link_days = fields.Integer(related='company_id.portal_share_link_days', readonly=False)
-    portal_share_links_only = fields.Boolean(related='company_id.portal_share_links_only', readonly=False)
-    portal_reviews = fields.Boolean(related='company_id.portal_reviews', readonly=False)
-    portal_allow_uploads = fields.Boolean(related='company_id.portal_allow_uploads', readonly=False)
-    portal_upload_max_size = fields.Integer(related='company_id.portal_upload_max_size', readonly=False)
-    portal_upload_quota = fields.Integer(related='company_id.portal_upload_quota', readonly=False)
     # Branding (P19): the document layout's logo and colours, the portal domain, the portal's email templates.
     portal_company_logo = fields.Binary(related='company_id.logo', readonly=False)
     portal_primary_color = fields.Char(related='company_id.primary_color', readonly=False)

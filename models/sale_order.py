@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class SaleOrder(models.Model):
     _name = 'sale.order'
-    _inherit = ['sale.order', 'customer_portal.document.view.mixin']
+    _inherit = ['sale.order', 'customer_portal.document.view.mixin', 'customer_portal.document.share.mixin']
 
     portal_declined_on = fields.Datetime(
         string="Declined by Customer On",
@@ -11,6 +11,12 @@ class SaleOrder(models.Model):
         copy=False,
         help="When the customer declined this quotation from the portal (the reason is in the chatter).",
     )
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        # EXTENDS sale: each external recipient of a sent quotation or order gets a button with their own
+        # link (issue 11), before stock's groups that give everyone the document's token.
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        return self._portal_share_link_groups(message, msg_vals) + groups
 
     # ------------------------------------------------------------
     # Sales orders (P12, C8)

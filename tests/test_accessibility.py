@@ -70,7 +70,12 @@ class TestAccessibility(PortalHttpCase):
             )
         cls.company = cls.emma.company_id
         cls.company.write(
-            {'portal_bulk_payment': True, 'portal_display_credit_notes': True, 'portal_enforce_mfa': False}
+            {
+                'portal_bulk_payment': True,
+                'portal_display_credit_notes': True,
+                'portal_enforce_mfa': False,
+                'portal_allow_forward': True,
+            }
         )
         cls.axe = axe_source()
 
@@ -117,6 +122,8 @@ class TestAccessibility(PortalHttpCase):
             '/my/quotes?filterby=awaiting',
             f'/my/orders/{quote.id}',
             f'/my/orders/{quote.id}?message=decline_reason_missing',
+            f'/my/invoices/{invoice.id}/forward',
+            f'/my/orders/{quote.id}/forward',
             '/my/account',
             '/my/security',
             '/my/payments',
@@ -132,7 +139,12 @@ class TestAccessibility(PortalHttpCase):
 
     def _visitor_pages(self):
         # The portal address shows a visitor the login page of its company.
-        return ['/web/login', (f'/portal/{self.company.portal_slug}', '/web/login')]
+        pages = ['/web/login', (f'/portal/{self.company.portal_slug}', '/web/login')]
+        # A document's own link, refused when the company accepts only per-recipient links (issue 11).
+        domain = [('company_id', '=', self.company.id), ('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]
+        invoice = self.env['account.move'].sudo().search(domain, limit=1)
+        self.company.portal_share_links_only = True
+        return [*pages, (invoice.get_portal_url(), f'/my/invoices/{invoice.id}')]
 
     def _identity_pages(self):
         """P14: a visitor's public invoice link while its content waits for the emailed code, before and
