@@ -57,6 +57,7 @@
         'views/portal_signup_templates.xml',
         'views/portal_identity_templates.xml',
         'views/portal_account_templates.xml',
+        'views/portal_my_details_templates.xml',
         'views/portal_document_share_templates.xml',
         'views/customer_portal_share_link_views.xml',
         'views/rating_rating_views.xml',

@@ -12,6 +12,7 @@ from . import home
 from . import statement
 from . import signup
 from . import stock_route_guards
+from . import my_details
 from . import document_share
 from . import contact_business
 from . import identity

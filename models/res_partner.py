@@ -1,6 +1,10 @@
+import re
+
+from markupsafe import Markup
+
 from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_date, single_email_re
 
 from odoo.addons.base.models.res_users import check_identity
 
@@ -9,6 +13,17 @@ BALANCE_FIGURES = (
     'outstanding_invoices', 'available_credits', 'balance_payable', 'outstanding_retainer_invoices',
     'available_retainer_payments',
 )  # fmt: skip
+
+# My Details (P8, C13): the only fields a customer writes, per kind of record (allow-lists).
+PORTAL_DETAILS_FIELDS = {
+    'company': ('name', 'email', 'phone', 'vat', 'street', 'street2', 'zip', 'city', 'state_id', 'country_id'),
+    'delivery': ('name', 'phone', 'street', 'street2', 'zip', 'city', 'state_id', 'country_id'),
+    'contact': ('name', 'email', 'phone', 'function'),
+}
+PORTAL_ADDRESS_FIELDS = ('street', 'street2', 'zip', 'city', 'state_id', 'country_id')
+PORTAL_DETAILS_MAX_LENGTH = 256
+# Control characters (NUL makes PostgreSQL refuse the query), and line or paragraph separators.
+PORTAL_DETAILS_FORBIDDEN_RE = re.compile('[\x00-\x1f\x7f\u2028\u2029]')
 
 
 class ResPartner(models.Model):
@@ -367,3 +382,272 @@ class ResPartner(models.Model):
                 'next': {'type': 'ir.actions.act_window_close'},
             },
         }
+
+    # ------------------------------------------------------------
+    # Customer portal: My Details (P8, C13). Called on the caller's customer company (its commercial
+    # partner, never a parameter); the records written are checked to be its own, then written as
+    # superuser on the allow-list of PORTAL_DETAILS_FIELDS only.
+    # ------------------------------------------------------------
+
+    def _portal_get_details_children(self, kind):
+        """The active shipping addresses (``kind`` 'delivery') or contact persons ('contact') of this
+        customer company, sudo."""
+        self.ensure_one()
+        return (
+            self.env['res.partner']
+            .sudo()
+            .search(
+                [
+                    ('commercial_partner_id', '=', self.id),
+                    ('id', '!=', self.id),
+                    ('type', '=', kind),
+                    ('is_company', '=', False),
+                ],
+                order='name, id',
+            )
+        )
+
+    def _portal_get_details_child(self, kind, child_id):
+        """The shipping address or contact person ``child_id`` (an id from the request) of this customer
+        company, sudo; an empty recordset when it is none of its own (the route answers 404)."""
+        self.ensure_one()
+        Partner = self.env['res.partner'].sudo()
+        try:
+            child_id = int(child_id)
+        except (TypeError, ValueError):
+            return Partner
+        if not 0 < child_id < 2**31:
+            return Partner
+        return Partner.search(
+            [
+                ('id', '=', child_id),
+                ('id', 'child_of', self.id),
+                ('commercial_partner_id', '=', self.id),
+                ('id', '!=', self.id),
+                ('type', '=', kind),
+                ('is_company', '=', False),
+            ],
+            limit=1,
+        )
+
+    def _portal_can_edit_email(self, record):
+        """Whether the caller may change the email of ``record``: not of a colleague who signs in to
+        the portal (their password reset emails go there); their own, yes."""
+        users = record.with_context(active_test=False).sudo().user_ids
+        return not users or users == self.env.user
+
+    def _portal_parse_details_value(self, field, value):
+        """A value of the form for ``field``: ``(value, error)``, the value stripped, a many2one's record."""
+        env = self.env
+        label = field._description_string(env)
+        if value is None or value is False:
+            value = ''
+        if not isinstance(value, str):
+            return None, env._("%(field)s: enter a text.", field=label)
+        value = value.strip()
+        if PORTAL_DETAILS_FORBIDDEN_RE.search(value):
+            return None, env._("%(field)s contains characters that are not allowed.", field=label)
+        if len(value) > PORTAL_DETAILS_MAX_LENGTH:
+            return None, env._(
+                "%(field)s is too long: %(max)s characters at most.", field=label, max=PORTAL_DETAILS_MAX_LENGTH
+            )
+        if field.type != 'many2one':
+            return value, None
+        target = env[field.comodel_name].sudo()
+        if value:
+            if not (value.isascii() and value.isdigit() and int(value) < 2**31):
+                return None, env._("%(field)s: choose one from the list.", field=label)
+            target = target.browse(int(value)).exists()
+            if not target:
+                return None, env._("%(field)s: choose one from the list.", field=label)
+        return target, None
+
+    def _portal_check_details_address(self, kind, record, parsed, errors):
+        """The fields an address must have when it is new or changes (street, city, country: stock's
+        /my/account asks the same); adds to ``errors`` a state that is not one of the country."""
+        if not record and kind == 'delivery':
+            changed = True
+        else:
+            changed = any(
+                fname in parsed and (parsed[fname] or False) != (record[fname] or False)
+                for fname in PORTAL_ADDRESS_FIELDS
+            )
+        if not changed:
+            return []
+        env = self.env
+        country = parsed['country_id'] if 'country_id' in parsed else record.country_id
+        state = parsed['state_id'] if 'state_id' in parsed else record.state_id
+        required = ['street', 'city', 'country_id']
+        if state and state.country_id != country and 'state_id' not in errors:
+            errors['state_id'] = env._(
+                "%(state)s is not a state of %(country)s: choose the state again.",
+                state=state.name,
+                country=country.name or env._("the country"),
+            )
+        return required
+
+    def _portal_clean_details(self, kind, record, values):
+        """The values a customer sent for ``record`` (of ``kind``; empty when new), checked as the back
+        office would: ``(clean, errors)`` where ``clean`` holds the fields to write (parsed, and only the
+        ones that change) and ``errors`` maps a field name (or 'form') to a message. Fields absent from
+        ``values`` keep their value."""
+        self.ensure_one()
+        env = self.env
+        record = record.sudo()
+        errors, parsed = {}, {}
+        for fname in PORTAL_DETAILS_FIELDS[kind]:
+            if fname in values:
+                value, error = self._portal_parse_details_value(record._fields[fname], values[fname])
+                if error:
+                    errors[fname] = error
+                else:
+                    parsed[fname] = value
+        if parsed.get('email') and not single_email_re.match(parsed['email']):
+            errors['email'] = env._("Enter a valid email address, such as name@example.com.")
+        required = ['name'] if kind in ('company', 'contact') else []
+        if kind in ('company', 'delivery'):
+            required += self._portal_check_details_address(kind, record, parsed, errors)
+        for fname in required:
+            if fname not in errors and not (parsed[fname] if fname in parsed else record[fname]):
+                errors[fname] = env._("%(field)s is required.", field=record._fields[fname]._description_string(env))
+        if kind == 'company' and not self.sudo().can_edit_vat():
+            for fname in ('vat', 'country_id'):
+                if fname in parsed and (parsed[fname] or False) != (record[fname] or False):
+                    errors[fname] = env._(
+                        "Your tax ID and country cannot be changed once invoices have been issued to you: "
+                        "please contact us to change them."
+                    )
+        email_changed = 'email' in parsed and (parsed['email'] or False) != (record.email or False)
+        if record and email_changed and not self._portal_can_edit_email(record):
+            errors['email'] = env._(
+                "Only %(name)s can change their email address, on their own account page: "
+                "their portal sign-in emails are sent to it.",
+                name=record.name,
+            )
+        clean = {
+            fname: value.id if isinstance(value, models.BaseModel) else value
+            for fname, value in parsed.items()
+            if not record or (value or False) != (record[fname] or False)
+        }
+        return clean, errors
+
+    def _portal_details_lines(self, record, clean, env):
+        """The changes of ``clean`` on ``record`` (before the write) as <li> lines: field, before, after."""
+        empty = env._("(empty)")
+        lines = []
+        for fname, value in clean.items():
+            field = record._fields[fname]
+            old = record[fname]
+            if field.type == 'many2one':
+                old = old.with_env(env).display_name
+                value = env[field.comodel_name].sudo().with_env(env).browse(value).display_name if value else ''
+            lines.append(
+                Markup('<li>%s: %s &#8594; %s</li>') % (field._description_string(env), old or empty, value or empty)
+            )
+        return Markup('<ul>%s</ul>') % Markup().join(lines)
+
+    def _portal_save_details(self, kind, record, values):
+        """Validate and save ``values`` on ``record`` (of ``kind``; an empty recordset creates one), log
+        who changed what, before and after, on this customer company's chatter and notify the business
+        (P6). Nothing is saved when anything is wrong. Returns ``(record, errors)``."""
+        self.ensure_one()
+        record = record.sudo()
+        clean, errors = self._portal_clean_details(kind, record, values)
+        if errors or (record and not clean):
+            return record, errors
+        customer = self.sudo()
+        author = self.env.user.partner_id
+        # The chatter is read by the business: in its language.
+        log_env = customer.with_context(lang=self.env.user.company_id.partner_id.lang or self.env.lang).env
+        try:
+            with self.env.cr.savepoint():
+                lines = self._portal_details_lines(record, clean, log_env)
+                if kind == 'company':
+                    customer._notify_portal_details_changed(clean)
+                    # No tracking message besides ours: it says the same, before and after.
+                    customer.with_context(mail_notrack=True).write(clean)
+                    body = log_env._("%(name)s changed the company's details on the portal:", name=author.name)
+                else:
+                    new = not record
+                    if new:
+                        record = record.create({**clean, 'parent_id': customer.id, 'type': kind})
+                    else:
+                        record.write(clean)
+                    body = self._portal_details_body(kind, 'added' if new else 'changed', record, author, log_env)
+                    customer._notify_portal_activity(
+                        'customer_portal.mt_portal_profile_changed',
+                        lambda rec, new=new, record=record: self._portal_details_body(
+                            kind, 'added' if new else 'changed', record, author, rec.env
+                        ),
+                    )
+                customer.message_post(
+                    body=Markup('<p>%s</p>%s') % (body, lines),
+                    author_id=author.id,
+                    subtype_xmlid='mail.mt_note',
+                )
+        except (ValidationError, UserError) as exc:
+            return record.browse() if not record.exists() else record, {'form': exc.args[0]}
+        return record, {}
+
+    def _portal_details_body(self, kind, action, record, author, env):
+        """The sentence of the chatter and of the P6 notice for a shipping address or contact person."""
+        what = record.with_env(env).display_name if kind == 'delivery' else record.name
+        params = {'name': author.name, 'what': what}
+        if kind == 'delivery':
+            if action == 'added':
+                return env._("%(name)s added the shipping address %(what)s on the portal.", **params)
+            if action == 'changed':
+                return env._("%(name)s changed the shipping address %(what)s on the portal.", **params)
+            return env._("%(name)s archived the shipping address %(what)s on the portal.", **params)
+        if action == 'added':
+            return env._("%(name)s added the contact person %(what)s on the portal.", **params)
+        if action == 'changed':
+            return env._("%(name)s changed the contact person %(what)s on the portal.", **params)
+        return env._("%(name)s archived the contact person %(what)s on the portal.", **params)
+
+    def _portal_update_company_details(self, values):
+        """The customer company's name, email, phone, tax ID and billing address (its own address).
+        Returns the errors (empty: saved)."""
+        return self._portal_save_details('company', self, values)[1]
+
+    def _portal_save_address(self, address, values):
+        """Add (``address`` empty) or change a shipping address. Returns ``(address, errors)``."""
+        return self._portal_save_details('delivery', address, values)
+
+    def _portal_save_contact(self, contact, values):
+        """Add (``contact`` empty) or change a contact person; never gives them portal access.
+        Returns ``(contact, errors)``."""
+        return self._portal_save_details('contact', contact, values)
+
+    def _portal_archive_details_child(self, kind, child):
+        """Archive a shipping address or contact person of this customer company. Returns the errors."""
+        self.ensure_one()
+        child = child.sudo()
+        env = self.env
+        if kind == 'contact' and child == env.user.partner_id:
+            return {'form': env._("You cannot archive yourself.")}
+        if kind == 'contact' and child.with_context(active_test=False).user_ids:
+            return {
+                'form': env._(
+                    "%(name)s has access to the portal: please contact us to remove it before archiving them.",
+                    name=child.name,
+                )
+            }
+        customer = self.sudo()
+        author = env.user.partner_id
+        log_env = customer.with_context(lang=env.user.company_id.partner_id.lang or env.lang).env
+        try:
+            with env.cr.savepoint():
+                child.write({'active': False})
+                customer.message_post(
+                    body=self._portal_details_body(kind, 'archived', child, author, log_env),
+                    author_id=author.id,
+                    subtype_xmlid='mail.mt_note',
+                )
+                customer._notify_portal_activity(
+                    'customer_portal.mt_portal_profile_changed',
+                    lambda rec: self._portal_details_body(kind, 'archived', child, author, rec.env),
+                )
+        except (ValidationError, UserError) as exc:
+            return {'form': exc.args[0]}
+        return {}

@@ -50,3 +50,4 @@ from . import test_portal_sections
 from . import test_portal_permission_routes
 from . import test_portal_branding
 from . import test_portal_identity
+from . import test_portal_my_details

@@ -85,6 +85,7 @@ class TestAccessibility(PortalHttpCase):
         """Every page the signed-in demo customer reaches, with real documents on it."""
         env = self.env
         customer = self.emma.partner_id.commercial_partner_id
+        self.company.portal_allow_uploads = True  # My Details (P8, C13)
         Move = env['account.move'].sudo()
         mine = [('partner_id', 'child_of', customer.id), ('state', '=', 'posted')]
         invoice = Move.search(
@@ -125,6 +126,11 @@ class TestAccessibility(PortalHttpCase):
             f'/my/invoices/{invoice.id}/forward',
             f'/my/orders/{quote.id}/forward',
             '/my/account',
+            '/my/details',
+            '/my/details/company',
+            '/my/details/address/new',
+            '/my/details/contact/new',
+            f'/my/details/contact/{self.emma.partner_id.id}',
             '/my/security',
             '/my/payments',
             f'/my/payments/{payment.id}',
