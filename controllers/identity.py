@@ -11,9 +11,10 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers import portal as account_portal
-from odoo.addons.customer_portal.controllers import credit_notes
 from odoo.addons.portal.controllers import portal
 from odoo.addons.sale.controllers import portal as sale_portal
+
+from . import credit_notes
 
 # The kinds of documents of the code routes, and their model.
 IDENTITY_MODELS = {'invoice': 'account.move', 'order': 'sale.order'}
