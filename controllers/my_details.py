@@ -1,8 +1,9 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.customer_portal.models.res_partner import PORTAL_DETAILS_FIELDS
 from odoo.addons.portal.controllers import portal
+
+from ..models.res_partner import PORTAL_DETAILS_FIELDS
 
 # The messages of /my/details after a save (?saved=...).
 SAVED_MESSAGES = ('company', 'address', 'contact', 'address_archived', 'contact_archived')
