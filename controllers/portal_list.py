@@ -12,6 +12,18 @@ def _parse_page(page):
     return page if isinstance(page, int) and not isinstance(page, bool) else 1
 
 
+def _drop_unknown_keys(kw, **known):
+    """Remove from ``kw`` each search-bar parameter (sortby=..., groupby=...) whose value is not one of its
+    ``known`` keys, and search text holding a NUL: stock list pages look the key up in their dict (KeyError)
+    and PostgreSQL refuses a NUL: both a 500. The page then takes its default."""
+    for name, keys in known.items():
+        if name in kw and not (isinstance(kw[name], str) and kw[name] in keys):
+            del kw[name]
+    if 'search' in kw and not (isinstance(kw['search'], str) and '\x00' not in kw['search']):
+        del kw['search']
+    return kw
+
+
 class CustomerPortal(portal.CustomerPortal):
     """One helper behind our list pages (retainer invoices, credit notes, payments made), as sale's
     ``_prepare_sale_portal_rendering_values`` serves /my/quotes and /my/orders."""

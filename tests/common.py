@@ -1,9 +1,28 @@
+import logging
 import re
 
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
+
+
+class ErrorRecords(logging.Handler):
+    """Collects the records of ERROR and above logged under 'odoo' (every thread) while installed."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def __enter__(self):
+        logging.getLogger('odoo').addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger('odoo').removeHandler(self)
 
 
 class PortalUserCommon:
@@ -29,6 +48,23 @@ class PortalUserCommon:
                 **values,
             },
         )
+
+    @classmethod
+    def _setup_two_customers(cls, name, login_prefix):
+        """Two customer companies with portal contacts, as the bridges' tests use them: ``name`` with Ann
+        (``contact``, ``portal_user``) and her colleague Bob (``colleague``, ``colleague_user``), and Other Co
+        with Olga (``other_contact``, ``other_user``); the logins start with ``login_prefix``."""
+        Partner = cls.env['res.partner']
+        cls.customer = Partner.create({'name': name, 'is_company': True, 'email': 'acme@example.com'})
+        cls.contact = Partner.create({'name': "Ann Acme", 'parent_id': cls.customer.id, 'email': 'ann@example.com'})
+        cls.colleague = Partner.create({'name': "Bob Acme", 'parent_id': cls.customer.id, 'email': 'bob@example.com'})
+        cls.other_customer = Partner.create({'name': "Other Co", 'is_company': True, 'email': 'other@example.com'})
+        cls.other_contact = Partner.create(
+            {'name': "Olga Other", 'parent_id': cls.other_customer.id, 'email': 'olga@example.com'}
+        )
+        cls.portal_user = cls._new_portal_user(f'{login_prefix}_ann', partner=cls.contact)
+        cls.colleague_user = cls._new_portal_user(f'{login_prefix}_bob', partner=cls.colleague)
+        cls.other_user = cls._new_portal_user(f'{login_prefix}_olga', partner=cls.other_contact)
 
 
 class PortalHttpCase(PortalUserCommon, HttpCaseWithUserPortal):

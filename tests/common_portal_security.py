@@ -3,6 +3,7 @@ routes of the addon read from the routing map: shared by the security and hostil
 
 import inspect
 import json
+import re
 from urllib.parse import quote, urlencode
 
 from odoo import Command, http
@@ -10,6 +11,8 @@ from odoo import Command, http
 from .common_payment import PortalPaymentHttpCommon
 
 OUR_MODULE = 'odoo.addons.customer_portal'
+# Modules of the addon and of its bridges (customer_portal_<app>), test modules left out.
+OUR_CODE_RE = re.compile(rf'{re.escape(OUR_MODULE)}(_\w+)?\.(?!tests\b)')
 NUL = '\x00'
 
 # Stock routes we guard, tested even though we may not override them.
@@ -91,14 +94,9 @@ def _rule_definitions(rule):
 
 
 def _is_ours(rule):
-    """The route is defined or overridden in the addon (test-only routes of other tests left out)."""
+    """The route is defined or overridden in the addon or a bridge (test-only routes left out)."""
     functions = [getattr(rule.endpoint, 'original_endpoint', None), *_rule_definitions(rule)]
-    return any(
-        function is not None
-        and function.__module__.startswith(OUR_MODULE + '.')
-        and not function.__module__.startswith(OUR_MODULE + '.tests')
-        for function in functions
-    )
+    return any(function is not None and OUR_CODE_RE.match(function.__module__) for function in functions)
 
 
 def hostile_token_values(right, other):

@@ -1,5 +1,4 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
-import logging
 import threading
 import time
 from unittest.mock import patch
@@ -14,27 +13,10 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import totp
+from .common import ErrorRecords
 from .common_mfa import totp_code
 
 T0 = 1763719200  # 2025-11-21 10:00:00 UTC, a multiple of 30 s
-
-
-class ErrorRecords(logging.Handler):
-    """Collects the records of ERROR and above logged under 'odoo' (every thread) while installed."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-    def __enter__(self):
-        logging.getLogger('odoo').addHandler(self)
-        return self
-
-    def __exit__(self, *exc):
-        logging.getLogger('odoo').removeHandler(self)
 
 
 @tagged('post_install', '-at_install')

@@ -14,16 +14,7 @@ class SubscriptionCommon(PortalUserCommon):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.portal_view_subscriptions = True
-        Partner = cls.env['res.partner']
-        cls.customer = Partner.create({'name': "Acme Subscriber", 'is_company': True, 'email': 'acme@example.com'})
-        cls.contact = Partner.create({'name': "Ann Acme", 'parent_id': cls.customer.id, 'email': 'ann@example.com'})
-        cls.colleague = Partner.create({'name': "Bob Acme", 'parent_id': cls.customer.id, 'email': 'bob@example.com'})
-        cls.other_customer = Partner.create({'name': "Other Co", 'is_company': True, 'email': 'other@example.com'})
-        cls.other_contact = Partner.create(
-            {'name': "Olga Other", 'parent_id': cls.other_customer.id, 'email': 'olga@example.com'}
-        )
-        cls.portal_user = cls._new_portal_user('sub_ann', partner=cls.contact)
-        cls.other_user = cls._new_portal_user('sub_olga', partner=cls.other_contact)
+        cls._setup_two_customers("Acme Subscriber", 'sub')
         cls.product = cls.env['product.product'].create(
             {'name': "Hosting Plan", 'type': 'service', 'list_price': 40.0, 'taxes_id': [Command.clear()]}
         )

@@ -91,9 +91,9 @@ class CustomerPortalHelpdesk(myaccount.CustomerPortalHelpdesk):
             date_end=_parse_datetime(date_end),
             sortby=sortby if sortby in TICKET_SORTINGS else None,
             filterby=filterby if isinstance(filterby, str) else None,
-            search=search if isinstance(search, str) else None,
+            search=search if isinstance(search, str) and '\x00' not in search else None,
             search_in=search_in if search_in in TICKET_SEARCH_IN else None,
-            groupby=groupby if isinstance(groupby, str) else None,
+            groupby=groupby if groupby in self._ticket_get_searchbar_groupby() else None,
             **kw,
         )
         qcontext = getattr(response, 'qcontext', None)

@@ -35,17 +35,7 @@ class HelpdeskCommon(PortalUserCommon):
         cls.category = cls.env['helpdesk.ticket.category'].create({'name': "Test Billing", 'sequence': -1})
         cls.stage_new = cls.env.ref('helpdesk_mgmt.helpdesk_ticket_stage_new')
         cls.stage_done = cls.env.ref('helpdesk_mgmt.helpdesk_ticket_stage_done')
-        Partner = cls.env['res.partner']
-        cls.customer = Partner.create({'name': "Acme Helpdesk Co", 'is_company': True, 'email': 'acme@example.com'})
-        cls.contact = Partner.create({'name': "Ann Acme", 'parent_id': cls.customer.id, 'email': 'ann@example.com'})
-        cls.colleague = Partner.create({'name': "Bob Acme", 'parent_id': cls.customer.id, 'email': 'bob@example.com'})
-        cls.other_customer = Partner.create({'name': "Other Co", 'is_company': True, 'email': 'other@example.com'})
-        cls.other_contact = Partner.create(
-            {'name': "Olga Other", 'parent_id': cls.other_customer.id, 'email': 'olga@example.com'}
-        )
-        cls.portal_user = cls._new_portal_user('hd_ann', partner=cls.contact)
-        cls.colleague_user = cls._new_portal_user('hd_bob', partner=cls.colleague)
-        cls.other_user = cls._new_portal_user('hd_olga', partner=cls.other_contact)
+        cls._setup_two_customers("Acme Helpdesk Co", 'hd')
         cls.product = cls.env['product.product'].create(
             {'name': "Support Widget", 'type': 'consu', 'list_price': 30.0, 'taxes_id': [Command.clear()]}
         )

@@ -21,17 +21,7 @@ class ShipmentCommon(PortalUserCommon):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.portal_show_shipments = True
-        Partner = cls.env['res.partner']
-        cls.customer = Partner.create({'name': "Acme Shipping", 'is_company': True, 'email': 'acme@example.com'})
-        cls.contact = Partner.create({'name': "Ann Acme", 'parent_id': cls.customer.id, 'email': 'ann@example.com'})
-        cls.colleague = Partner.create({'name': "Bob Acme", 'parent_id': cls.customer.id, 'email': 'bob@example.com'})
-        cls.other_customer = Partner.create({'name': "Other Co", 'is_company': True, 'email': 'other@example.com'})
-        cls.other_contact = Partner.create(
-            {'name': "Olga Other", 'parent_id': cls.other_customer.id, 'email': 'olga@example.com'}
-        )
-        cls.portal_user = cls._new_portal_user('stk_ann', partner=cls.contact)
-        cls.colleague_user = cls._new_portal_user('stk_bob', partner=cls.colleague)
-        cls.other_user = cls._new_portal_user('stk_olga', partner=cls.other_contact)
+        cls._setup_two_customers("Acme Shipping", 'stk')
         cls.widget = cls.env['product.product'].create(
             {'name': "Blue Widget", 'type': 'consu', 'list_price': 10.0, 'taxes_id': [Command.clear()]}
         )

@@ -3,7 +3,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.customer_portal.controllers.portal_list import _parse_page
+from odoo.addons.customer_portal.controllers.portal_list import _drop_unknown_keys, _parse_page
 from odoo.addons.customer_portal.controllers.stock_route_guards import _parse_form_record_id
 from odoo.addons.hr_timesheet.controllers.portal import TimesheetCustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -12,6 +12,19 @@ from odoo.addons.sale_timesheet.controllers.portal import PortalProjectAccount
 
 MAX_ID = 2**31 - 1  # a larger id in the URL is no record; PostgreSQL would refuse it as an integer
 ENTRIES_PER_PAGE = 50
+# The keys of hr_timesheet's filters of /my/timesheets, built inside its route (no method gives them).
+TIMESHEET_FILTERS = (
+    'all',
+    'last_year',
+    'last_quarter',
+    'last_month',
+    'last_week',
+    'today',
+    'week',
+    'month',
+    'quarter',
+    'year',
+)
 
 
 def timesheets_enabled(company):
@@ -45,14 +58,18 @@ class ProjectPortal(ProjectCustomerPortal):
 
     @http.route()
     def portal_my_projects(self, page=1, **kw):
-        # EXTENDS project: 404 while the company does not show projects (P16).
+        # EXTENDS project: 404 while the company does not show projects (P16); an unknown sorting is the
+        # default one (a 500 there).
         _check_enabled()
+        _drop_unknown_keys(kw, sortby=self._prepare_searchbar_sortings())
         return super().portal_my_projects(page=_parse_page(page), **kw)
 
     @http.route()
     def portal_my_project(self, project_id=None, access_token=None, **kw):
-        # EXTENDS project: 404 while the company (the user's, the project's) does not show projects (P16).
+        # EXTENDS project: 404 while the company (the user's, the project's) does not show projects (P16); an
+        # unknown sorting or grouping of its tasks is the default one (a 500 there).
         self._check_project_enabled(project_id)
+        self._drop_unknown_task_keys(kw, project=request.env['project.project'].sudo().browse(int(project_id)).exists())
         return super().portal_my_project(project_id=project_id, access_token=access_token, **kw)
 
     def _project_get_page_view_values(self, project, access_token, *args, **kwargs):
@@ -92,9 +109,20 @@ class ProjectPortal(ProjectCustomerPortal):
 
     @http.route()
     def portal_my_tasks(self, page=1, **kw):
-        # EXTENDS project: 404 while the company does not show projects (P16).
+        # EXTENDS project: 404 while the company does not show projects (P16); an unknown sorting or
+        # grouping is the default one (a 500 there).
         _check_enabled()
+        self._drop_unknown_task_keys(kw)
         return super().portal_my_tasks(page=_parse_page(page), **kw)
+
+    def _drop_unknown_task_keys(self, kw, project=False):
+        # The keys of the task list of ``project`` (a record, sudo; none: /my/tasks), milestones allowed: the
+        # widest set; stock itself drops the milestone ones when there are none.
+        return _drop_unknown_keys(
+            kw,
+            sortby=self._task_get_searchbar_sortings(True, project),
+            groupby=self._task_get_searchbar_groupby(True, project),
+        )
 
     @http.route()
     def portal_my_task(self, task_id, **kw):
@@ -259,14 +287,27 @@ class TimesheetPortal(TimesheetCustomerPortal):
 
     @http.route()
     def portal_my_timesheets(self, *args, page=1, **kw):
-        # EXTENDS hr_timesheet: 404 while the company does not show projects and timesheets (P16).
+        # EXTENDS hr_timesheet: 404 while the company does not show projects and timesheets (P16); an unknown
+        # sorting, filter, grouping or parent task is the default one (a 500 there).
         _check_enabled()
+        _drop_unknown_keys(
+            kw,
+            sortby=self._get_searchbar_sortings(),
+            filterby=TIMESHEET_FILTERS,
+            groupby=self._get_searchbar_groupby(),
+        )
+        if 'parent_task_id' in kw and not _parse_form_record_id(kw['parent_task_id']):
+            del kw['parent_task_id']
         return super().portal_my_timesheets(*args, page=_parse_page(page), **kw)
 
 
 class ProjectAccountPortal(PortalProjectAccount):
     @http.route()
     def portal_my_tasks_invoices(self, task_id=None, **kw):
-        # EXTENDS sale_timesheet: 404 while the company does not show projects and timesheets (P16).
+        # EXTENDS sale_timesheet: 404 while the company does not show projects and timesheets (P16), and for a
+        # task id that is none (the route takes any text, which reached SQL: a 500).
         _check_enabled()
+        task_id = _parse_form_record_id(task_id)
+        if not task_id:
+            raise request.not_found()
         return super().portal_my_tasks_invoices(task_id=task_id, **kw)

@@ -14,17 +14,7 @@ class TimesheetCommon(PortalUserCommon):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.portal_view_timesheets = True
-        Partner = cls.env['res.partner']
-        cls.customer = Partner.create({'name': "Acme Services", 'is_company': True, 'email': 'acme@example.com'})
-        cls.contact = Partner.create({'name': "Ann Acme", 'parent_id': cls.customer.id, 'email': 'ann@example.com'})
-        cls.colleague = Partner.create({'name': "Bob Acme", 'parent_id': cls.customer.id, 'email': 'bob@example.com'})
-        cls.other_customer = Partner.create({'name': "Other Co", 'is_company': True, 'email': 'other@example.com'})
-        cls.other_contact = Partner.create(
-            {'name': "Olga Other", 'parent_id': cls.other_customer.id, 'email': 'olga@example.com'}
-        )
-        cls.portal_user = cls._new_portal_user('ts_ann', partner=cls.contact)
-        cls.colleague_user = cls._new_portal_user('ts_bob', partner=cls.colleague)
-        cls.other_user = cls._new_portal_user('ts_olga', partner=cls.other_contact)
+        cls._setup_two_customers("Acme Services", 'ts')
         cls.employee = cls.env['hr.employee'].create({'name': "Dana Developer", 'hourly_cost': 30.0})
         cls.product = cls.env['product.product'].create(
             {

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
 import threading
 import time
 from unittest.mock import patch
@@ -8,6 +7,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, new_test_user, tagged
+
+from odoo.addons.customer_portal.tests.common import ErrorRecords
 
 from .common import TimesheetCase
 
@@ -137,24 +138,6 @@ class TestTimesheetHours(TimesheetCase):
         # Deciding again changes nothing: the entry is no longer awaiting approval.
         self.assertFalse(Line._portal_decide(self.waiting[:1].ids, self.colleague, True))
         self.assertEqual(self.waiting[0].portal_approval_state, 'declined')
-
-
-class ErrorRecords(logging.Handler):
-    """The records of ERROR and above logged under 'odoo' (every thread) while installed."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-    def __enter__(self):
-        logging.getLogger('odoo').addHandler(self)
-        return self
-
-    def __exit__(self, *exc):
-        logging.getLogger('odoo').removeHandler(self)
 
 
 @tagged('post_install', '-at_install')
