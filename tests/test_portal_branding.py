@@ -335,6 +335,17 @@ class TestPortalBrandingLinks(MockEmail, PortalUserCommon, AccountTestInvoicingC
             self.assertIn('payment_token=', link)
             self._check(link, with_domain, "payment link")
 
+    def test_forward_link(self):
+        """A per-recipient link (a forward, Send or Share, issue 11) is built on the document's base URL."""
+        if 'customer_portal.share.link' not in self.env:
+            self.skipTest("per-recipient links are not installed")
+        for with_domain in self._both():
+            _link, url = self.env['customer_portal.share.link']._create_for_document(
+                self.invoice, 'forwarded@customer.example', name="Forwarded"
+            )
+            self.assertIn(f'/my/invoices/{self.invoice.id}?access_token=', url)
+            self._check(url, with_domain, "forwarded link")
+
     def test_mfa_email(self):
         for with_domain in self._both():
             with self.mock_mail_gateway():
