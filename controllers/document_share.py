@@ -100,7 +100,11 @@ class CustomerPortal(portal.CustomerPortal):
         values = super()._get_page_view_values(
             document, access_token, values, session_history, no_breadcrumbs, **kwargs
         )
-        if document._name in FORWARD_DOCUMENTS.values() and document._portal_forward_allowed(request.env.user):
+        if (
+            document._name in FORWARD_DOCUMENTS.values()
+            and document._portal_forward_allowed(request.env.user)
+            and request.env.user.partner_id._has_portal_permission('forward')  # A9
+        ):
             values['portal_forward_url'] = f'{document.access_url}/forward'
         return values
 
@@ -110,7 +114,7 @@ class CustomerPortal(portal.CustomerPortal):
         if not model_name:
             raise request.not_found()
         try:
-            document_sudo = super()._document_check_access(model_name, document_id)
+            document_sudo = self._document_check_access(model_name, document_id)
         except (AccessError, MissingError):
             raise request.not_found() from None
         if not document_sudo._portal_forward_allowed(request.env.user):
@@ -131,6 +135,7 @@ class CustomerPortal(portal.CustomerPortal):
     )
     def portal_document_forward(self, kind, document_id, **post):
         """Forward a document (P9, C15): the form, and its sending (POST)."""
+        request.env.user.partner_id._check_portal_permission('forward')  # A9: 403, nothing sent
         document_sudo = self._get_forward_document(kind, document_id)
         company = document_sudo.company_id.sudo()
         max_recipients = company.portal_forward_max_recipients

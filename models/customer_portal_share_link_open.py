@@ -10,7 +10,7 @@ class CustomerPortalShareLinkOpen(models.Model):
     _log_access = False  # rows are only inserted, by link._log_open(); open_date says when
 
     link_id = fields.Many2one(
-        'customer_portal.share.link', string="Link", required=True, readonly=True, ondelete='cascade', index=True
+        'customer_portal.share.link', required=True, readonly=True, ondelete='cascade', index=True
     )
     email = fields.Char(related='link_id.email', string="Recipient")
     open_date = fields.Datetime(string="Opened On", required=True, readonly=True)

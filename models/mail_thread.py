@@ -63,6 +63,18 @@ class MailThread(models.AbstractModel):
         # apart (P6). A model hook rather than an override of /mail/message/post: mail_bot overrides that
         # route too, with required arguments, and answers a malformed request before any override of ours.
         thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        token = kwargs.get('token')
+        if (
+            not thread
+            and isinstance(token, str)
+            and token
+            and isinstance(thread_id, int)
+            and hasattr(self, '_portal_share_links_apply')
+        ):
+            # Issue 11: the chatter of a document opened by a recipient's own link takes that link's token
+            # as stock's takes the document's.
+            if self.env['customer_portal.share.link']._get_by_token(self._name, thread_id, token):
+                thread = self.browse(thread_id).sudo()
         if thread and request and self.env['customer_portal.identity.code']._is_locked(thread, request.session):
             # P14: a document's chatter (its messages and their files) is content, read after the code.
             return self.browse()

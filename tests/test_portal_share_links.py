@@ -1,4 +1,5 @@
 import hashlib
+import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -98,6 +99,23 @@ class TestPortalShareLinks(PortalForwardCommon):
         self.assertNotIn(self.inv1.name, response.text)
         link.invalidate_recordset()
         self.assertEqual(link.open_count, 3, "a refused opening is not an opening")
+
+    def test_recipient_reads_the_chatter(self):
+        """The page's chatter answers the recipient's token as it answers the document's; a wrong or
+        revoked token is refused."""
+        self.inv1.message_post(body="Your invoice is ready", message_type='comment', subtype_xmlid='mail.mt_comment')
+        link, _url, token = self._new_link(self.inv1)
+        params = {'thread_model': 'account.move', 'thread_id': self.inv1.id, 'token': token}
+        result = self.make_jsonrpc_request('/mail/chatter_fetch', params)
+        bodies = ' '.join(str(m.get('body')) for m in result['data']['mail.message'])
+        self.assertIn("Your invoice is ready", bodies)
+        link.action_revoke()
+        response = self.url_open(
+            '/mail/chatter_fetch',
+            data=json.dumps({'params': params}),
+            headers={'Content-Type': 'application/json'},
+        )
+        self.assertNotIn("Your invoice is ready", response.text)
 
     def test_stock_token_only_per_recipient_links(self):
         """The document's own token opens it until the company accepts only per-recipient links; then it
