@@ -166,6 +166,16 @@ class CustomerPortalIdentityCode(models.Model):
                     time=retry_date.strftime('%H:%M'),
                 )
             )
+        if recent:
+            # The codes sent before stop working (latest only). Two sends at once both write this row:
+            # one of them fails to serialize and is retried by the HTTP layer, and then counts the
+            # other's code (an expected race, not logged as a bad query).
+            self.env.cr.execute(
+                "UPDATE customer_portal_identity_code SET expiry_date = LEAST(expiry_date, %s) WHERE id = ANY(%s)",
+                (now, recent.ids),
+                log_exceptions=False,
+            )
+            recent.invalidate_recordset(['expiry_date'])
         code = email_codes.generate_code()
         record = Code.create(
             {
