@@ -86,6 +86,7 @@ class MailMail(models.Model):
         recipient = self._portal_contact_email_recipient(contact, company)
         if not recipient:
             raise UserError(env._("We cannot receive emails from the portal at the moment: please call us."))
+        contact._lock_portal_rate_limit()
         if self._portal_contact_emails_today(contact) >= PORTAL_CONTACT_EMAIL_DAILY_LIMIT:
             raise UserError(
                 env._(

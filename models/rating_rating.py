@@ -60,6 +60,7 @@ class RatingRating(models.Model):
             )
         if CONTROL_CHARACTERS_RE.search(message):
             raise UserError(self.env._("Your message contains characters that cannot be sent."))
+        contact._lock_portal_rate_limit()
         if self._portal_reviews_today(contact) >= PORTAL_REVIEW_DAILY_LIMIT:
             raise UserError(
                 self.env._(

@@ -45,6 +45,7 @@ from . import test_portal_forward
 from . import test_portal_share_links
 from . import test_portal_reviews
 from . import test_portal_send_email
+from . import test_portal_contact_business_concurrency
 from . import test_portal_permissions
 from . import test_portal_sections
 from . import test_portal_permission_routes

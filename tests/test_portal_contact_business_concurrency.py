@@ -1,0 +1,121 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+
+@tagged('post_install', '-at_install')
+class TestPortalContactBusinessConcurrency(BaseCase):
+    """Two requests of one contact at the same moment, on real cursors in threads: the daily limits of
+    reviews (P11) and emails (C14) hold. The second waits for the first, then fails with a serialization
+    error (which Odoo's request handling retries); the retry counts what the first stored and is refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            cls.company_id, cls.reviews_were_on = company.id, company.portal_reviews
+            company.portal_reviews = True
+            customer = env['res.partner'].create(
+                {'name': 'Concurrent Reviewer Co', 'is_company': True, 'user_id': env.ref('base.user_admin').id}
+            )
+            contact = env['res.partner'].create(
+                {'name': 'Rita Racer', 'parent_id': customer.id, 'email': 'rita@racer.example'}
+            )
+            cls.customer_id, cls.contact_id = customer.id, contact.id
+            # The last review and the last email of the day are left to the race.
+            for index in range(4):
+                env['rating.rating']._create_portal_review(contact, '4', f'Review {index}', company=company)
+            for index in range(9):
+                env['mail.mail']._portal_send_contact_email(contact, f'Email {index}', 'Hello', company=company)
+        cls.addClassCleanup(cls._cleanup_data)
+
+    @classmethod
+    def _cleanup_data(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env['rating.rating'].search([('partner_id', '=', cls.contact_id)]).unlink()
+            env['mail.mail'].search([('author_id', '=', cls.contact_id)]).unlink()
+            env['mail.message'].search(
+                [
+                    '|',
+                    ('author_id', '=', cls.contact_id),
+                    '&',
+                    ('model', '=', 'res.partner'),
+                    ('res_id', '=', cls.customer_id),
+                ]
+            ).unlink()
+            env['res.company'].browse(cls.company_id).portal_reviews = cls.reviews_were_on
+            env['res.partner'].browse([cls.contact_id, cls.customer_id]).unlink()
+
+    def _attempt(self, action, barrier=None):
+        """``action(env, contact)`` in a transaction of its own, as a request: 'stored', 'refused' (UserError)
+        or 'retried' (serialization error, which Odoo retries)."""
+        with self.registry.cursor() as cr:
+            # The test runner holds the registry lock: give the cursor its registry directly.
+            cr.transaction = api.Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            contact = env['res.partner'].browse(self.contact_id)
+            contact.name  # noqa: B018 - a request has read something (its snapshot is taken) before it acts
+            if barrier:
+                barrier.wait(timeout=30)
+            try:
+                action(env, contact)
+                cr.commit()
+            except errors.SerializationFailure:
+                cr.rollback()
+                return 'retried'
+            except UserError:
+                cr.rollback()
+                return 'refused'
+            return 'stored'
+
+    def _race(self, action):
+        barrier = threading.Barrier(2)
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            futures = [executor.submit(self._attempt, action, barrier) for _i in range(2)]
+            return sorted(future.result(timeout=120) for future in futures)
+
+    def _count(self, model, domain):
+        with self.registry.cursor() as cr:
+            return api.Environment(cr, SUPERUSER_ID, {})[model].search_count(domain)
+
+    def test_fifth_review_race(self):
+        """Two 5th reviews at once: one stored, the other retried and then refused; 5 reviews in all."""
+
+        def review(env, contact):
+            env['rating.rating']._create_portal_review(
+                contact, '5', 'Racing', company=env['res.company'].browse(self.company_id)
+            )
+
+        self.assertEqual(self._race(review), ['retried', 'stored'])
+        self.assertEqual(self._attempt(review), 'refused')
+        self.assertEqual(self._count('rating.rating', [('partner_id', '=', self.contact_id)]), 5)
+
+    def test_tenth_email_race(self):
+        """Two 10th emails at once: one sent, the other retried and then refused; 10 emails in all."""
+
+        def send(env, contact):
+            env['mail.mail']._portal_send_contact_email(
+                contact, 'Racing', 'Hello', company=env['res.company'].browse(self.company_id)
+            )
+
+        self.assertEqual(self._race(send), ['retried', 'stored'])
+        self.assertEqual(self._attempt(send), 'refused')
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            subtype = env.ref('customer_portal.mt_portal_contact_email')
+            self.assertEqual(
+                env['mail.message'].search_count(
+                    [('author_id', '=', self.contact_id), ('subtype_id', '=', subtype.id)]
+                ),
+                10,
+            )
