@@ -16,3 +16,4 @@ from . import my_details
 from . import document_share
 from . import contact_business
 from . import identity
+from . import documents

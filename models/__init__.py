@@ -35,3 +35,4 @@ from . import res_users
 from . import res_users_backup_code
 from . import res_users_mfa_attempt
 from . import sale_order
+from . import customer_portal_shared_document

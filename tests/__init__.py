@@ -52,3 +52,5 @@ from . import test_portal_permission_routes
 from . import test_portal_branding
 from . import test_portal_identity
 from . import test_portal_my_details
+from . import test_portal_shared_documents
+from . import test_portal_self_service_tour

@@ -10,6 +10,7 @@ axe-core is installed at its pinned version by ``scripts/portalctl.py test`` (``
 passes its path in CP_AXE_JS.
 """
 
+import base64
 import json
 import logging
 import os
@@ -108,6 +109,20 @@ class TestAccessibility(PortalHttpCase):
             (payment, 'a payment'),
         ):
             self.assertTrue(record, f"the demo customer has {what}")
+        # Shared Documents (C12) with its upload form (P8) and a file of each direction.
+        self.company.portal_allow_uploads = True
+        Document = env['customer_portal.shared.document'].sudo()
+        pdf = base64.b64encode(b'%PDF-1.4\n%%EOF\n')
+        Document.create({'partner_id': customer.id, 'name': 'Price list.pdf', 'datas': pdf})
+        Document.create(
+            {
+                'partner_id': customer.id,
+                'name': 'Signed order.pdf',
+                'datas': pdf,
+                'direction': 'customer',
+                'author_id': self.emma.partner_id.id,
+            }
+        )
         self.company.portal_reviews = True  # Write a review (P11)
         return [
             '/my',
@@ -139,6 +154,7 @@ class TestAccessibility(PortalHttpCase):
             '/my/retainer_invoices',
             '/my/retainer_invoices?tab=outstanding',
             '/my/statement',
+            '/my/documents',
             '/my/send_email',
             '/my/review',
         ]
