@@ -66,6 +66,7 @@
         'views/customer_portal_share_link_views.xml',
         'views/rating_rating_views.xml',
         'views/portal_contact_business_templates.xml',
+        'views/portal_permission_templates.xml',
     ],
     'demo': [
         'demo/customer_portal_demo.xml',

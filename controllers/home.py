@@ -97,7 +97,9 @@ class PortalAccount(portal.PortalAccount):
     @http.route()
     def counters(self, counters, **kw):
         # EXTENDS portal: a counter of a section the customer may not see is 0 whatever the controller that
-        # counts it (P18, A9), so that the page never shows its card.
+        # counts it (P18, A9), so that the page never shows its card. The names asked are a list of texts
+        # (anything else asks for nothing: stock answered a 500).
+        counters = [name for name in counters if isinstance(name, str)] if isinstance(counters, list) else []
         values = super().counters(counters, **kw)
         hidden = self._get_disabled_portal_counters()
         return {key: 0 if key in hidden else value for key, value in values.items()}

@@ -101,7 +101,9 @@ class PortalAccount(portal.PortalAccount):
         values = super()._prepare_my_invoices_values(
             page, date_begin, date_end, sortby, filterby, domain=domain, url=url
         )
-        values['portal_bulk_payment'] = bool(request.env.user.company_id.portal_bulk_payment)
+        # A9: no selection to pay for a contact who may not pay.
+        may_pay = request.env['res.partner']._portal_user_may('pay')
+        values['portal_bulk_payment'] = bool(request.env.user.company_id.portal_bulk_payment) and may_pay
         if url == '/my/invoices':
             values.update(
                 {

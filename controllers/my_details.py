@@ -82,6 +82,7 @@ class CustomerPortal(portal.CustomerPortal):
     @http.route('/my/details/company', type='http', auth='user', website=True, methods=['GET', 'POST'], sitemap=False)
     def portal_my_details_company(self, **post):
         customer = self._my_details_customer()
+        request.env.user.partner_id._check_portal_permission('edit')  # A9: 403, nothing changed
         errors, form = {}, {}
         if request.httprequest.method == 'POST':
             form = self._my_details_form('company', post)
@@ -109,6 +110,7 @@ class CustomerPortal(portal.CustomerPortal):
     )
     def portal_my_details_address(self, address_id=None, **post):
         customer = self._my_details_customer()
+        request.env.user.partner_id._check_portal_permission('edit')  # A9: 403, nothing changed
         Partner = request.env['res.partner'].sudo()
         address = self._my_details_child(customer, 'delivery', address_id) if address_id is not None else Partner
         errors, form = {}, {}
@@ -138,6 +140,7 @@ class CustomerPortal(portal.CustomerPortal):
     )
     def portal_my_details_contact(self, contact_id=None, **post):
         customer = self._my_details_customer()
+        request.env.user.partner_id._check_portal_permission('edit')  # A9: 403, nothing changed
         Partner = request.env['res.partner'].sudo()
         contact = self._my_details_child(customer, 'contact', contact_id) if contact_id is not None else Partner
         errors, form = {}, {}
@@ -168,6 +171,7 @@ class CustomerPortal(portal.CustomerPortal):
     )
     def portal_my_details_archive(self, address_id=None, contact_id=None, **kw):
         customer = self._my_details_customer()
+        request.env.user.partner_id._check_portal_permission('edit')  # A9: 403, nothing changed
         kind = 'delivery' if address_id is not None else 'contact'
         child = self._my_details_child(customer, kind, address_id if address_id is not None else contact_id)
         errors = customer._portal_archive_details_child(kind, child)

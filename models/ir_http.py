@@ -135,7 +135,10 @@ class IrHttp(models.AbstractModel):
             records = env[report.model].sudo().browse(ids).exists()
             return [(record, portal_sections.get_record_section(record, parsed[0])) for record in records]
         if path.startswith(portal_sections.PORTAL_SECTION_RECORD_PREFIXES):
-            for arg, model in portal_sections.PORTAL_SECTION_RECORD_ARGS.items():
+            # A route of several kinds of documents (/my/<any(invoices,orders):kind>/<int:document_id>/...).
+            kind_model = portal_sections.PORTAL_SECTION_KIND_MODELS.get(args.get('kind'))
+            record_args = {'document_id': kind_model} if kind_model else portal_sections.PORTAL_SECTION_RECORD_ARGS
+            for arg, model in record_args.items():
                 if arg in args and model in env:
                     ids = portal_sections.parse_record_ids(args[arg])
                     # sudo: the document's section and company, to refuse it; the route checks the access.

@@ -26,6 +26,13 @@ class SaleOrder(models.Model):
         # EXTENDS sale: no Accept or Decline button for a contact who may not answer estimates (A9).
         return super()._has_to_be_signed() and self.env['res.partner']._portal_user_may('approve')
 
+    def _portal_may_pay(self):
+        """Whether the portal's user may pay this document (A9): pay, and answer it while a quotation."""
+        self.ensure_one()
+        Partner = self.env['res.partner']
+        quotation = self.state in ('draft', 'sent')
+        return Partner._portal_user_may('pay') and (not quotation or Partner._portal_user_may('approve'))
+
     def _is_portal_order_shown(self):
         """Whether the customer may see this document in the portal: a quotation always, a sales
         order (state 'sale') only while its company lets customers view sales orders (P12)."""

@@ -40,6 +40,16 @@ class TestPortalPermissionPay(PortalPaymentHttpCommon):
         self.assertIn('error', answer)
         self.assertFalse(self._transactions(), "nothing was created")
 
+    def test_no_pay_button_without_permission(self):
+        self.authenticate('cp_pay_anna', 'cp_pay_anna')
+        page = self.url_open(self.invoice.get_portal_url()).text
+        self.assertIn(self.invoice.name, page)
+        self.assertNotIn('data-bs-target="#pay_with"', page)
+        self.assertNotIn('o_cp_bulk_payment_bar', self.url_open('/my/invoices').text)
+        self.authenticate('cp_pay_bob', 'cp_pay_bob')
+        self.assertIn('data-bs-target="#pay_with"', self.url_open(self.invoice.get_portal_url()).text)
+        self.assertIn('o_cp_bulk_payment_bar', self.url_open('/my/invoices').text)
+
     def test_colleague_with_permission_pays(self):
         self.authenticate('cp_pay_bob', 'cp_pay_bob')
         token = self.invoice._portal_ensure_token()
@@ -109,6 +119,16 @@ class TestPortalPermissionApprove(PortalAccountCommon):
         self.assertFalse(self.quotation.signature)
         self.assertFalse(self.quotation.signed_by)
 
+    def test_no_accept_and_pay_button_without_permission(self):
+        """A quotation to pay (Accept & Pay): no button for a contact who may pay but not answer estimates."""
+        self.quotation.write({'require_signature': False, 'require_payment': True})
+        self._login(self.portal_user)
+        page = self.url_open(self.quotation.get_portal_url()).text
+        self.assertIn(self.quotation.name, page)
+        self.assertNotIn('data-bs-target="#modalaccept"', page)
+        self._login(self.colleague_user)
+        self.assertIn('data-bs-target="#modalaccept"', self.url_open(self.quotation.get_portal_url()).text)
+
     def test_colleague_with_permission_accepts(self):
         self._login(self.colleague_user)
         self.assertIn('data-bs-target="#modalaccept"', self.url_open(self.quotation.get_portal_url()).text)
@@ -122,3 +142,76 @@ class TestPortalPermissionApprove(PortalAccountCommon):
         self._login(self.colleague_user)
         self.assertEqual(self._decline().status_code, 200)
         self.assertEqual(self.quotation.state, 'cancel')
+
+
+@tagged('post_install', '-at_install')
+class TestPortalPermissionForward(PortalAccountCommon):
+    """A9 "Forward documents": a contact without it gets no Forward button and the route refuses it (403,
+    nothing sent); its colleague forwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.portal_allow_forward = True
+        cls.contact_a.portal_permission_preset = 'view_pay'
+        cls.url = f'/my/invoices/{cls.inv1.id}/forward'
+
+    def _mails(self):
+        return self.env['mail.mail'].sudo().search([('email_to', 'ilike', 'carol.fw@acme.example')])
+
+    def test_forward_refused_without_permission(self):
+        self._login(self.portal_user)
+        csrf = self._csrf_token(self.url_open('/my/account').text)  # a form of this session
+        self.assertNotIn('o_cp_forward_btn', self.url_open(self.inv1.get_portal_url()).text)
+        page = self.url_open(self.url)
+        self.assertEqual(page.status_code, 403)
+        self.assertIn("does not allow you to forward documents", page.text)
+        response = self.url_open(
+            self.url, data={'csrf_token': csrf, 'recipient_name': 'Carol', 'recipient_email': 'carol.fw@acme.example'}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self._mails(), "nothing sent")
+
+    def test_colleague_with_permission_forwards(self):
+        self._login(self.colleague_user)
+        self.assertIn('o_cp_forward_btn', self.url_open(self.inv1.get_portal_url()).text)
+        self.assertEqual(self.url_open(self.url).status_code, 200)
+
+
+@tagged('post_install', '-at_install')
+class TestPortalPermissionEdit(PortalAccountCommon):
+    """A9 "Edit the company's details and contacts": a contact without it has no edit button on My Details and
+    every edit route refuses it (403, no partner written); its colleague edits."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.portal_allow_uploads = True
+        cls.contact_a.portal_permission_preset = 'view_pay'
+
+    def test_edit_refused_without_permission(self):
+        self._login(self.portal_user)
+        overview = self.url_open('/my/details')
+        self.assertEqual(overview.status_code, 200)
+        self.assertNotIn('o_cp_details_edit_company', overview.text)
+        self.assertNotIn('o_cp_details_add_contact', overview.text)
+        token = self._csrf_token(self.url_open('/my/account').text)
+        before = self.customer.read(['name', 'phone'])
+        for url, data in (
+            ('/my/details/company', {'name': 'Hijacked Co', 'phone': '000'}),
+            ('/my/details/contact/new', {'name': 'Intruder', 'email': 'intruder@acme.example'}),
+            ('/my/details/address/new', {'name': 'Depot', 'street': '1 Road', 'city': 'Town'}),
+            (f'/my/details/contact/{self.contact_b.id}/archive', {}),
+        ):
+            response = self.url_open(url, data={'csrf_token': token, **data}, allow_redirects=False)
+            self.assertEqual(response.status_code, 403, url)
+            self.assertIn("does not allow you to edit your company", response.text)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.read(['name', 'phone']), before)
+        self.assertFalse(self.env['res.partner'].search([('name', 'in', ('Intruder', 'Depot'))]))
+        self.assertTrue(self.contact_b.active)
+
+    def test_colleague_with_permission_edits(self):
+        self._login(self.colleague_user)
+        self.assertIn('o_cp_details_edit_company', self.url_open('/my/details').text)
+        self.assertEqual(self.url_open('/my/details/company').status_code, 200)

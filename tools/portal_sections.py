@@ -33,6 +33,8 @@ PORTAL_SECTION_ROUTES = {
 # order's a sales order's), on the customer routes of these prefixes.
 PORTAL_SECTION_RECORD_ARGS = {'invoice_id': 'account.move', 'order_id': 'sale.order'}
 PORTAL_SECTION_RECORD_PREFIXES = ('/my/', '/invoice/')
+# The ``kind`` argument of a route of several kinds of documents, naming the model of its ``document_id``.
+PORTAL_SECTION_KIND_MODELS = {'invoices': 'account.move', 'orders': 'sale.order'}
 # Documents printed by /report, by model, whose section is the same for every record.
 PORTAL_SECTION_MODELS = {
     'account.payment': 'payments_made',
