@@ -47,7 +47,8 @@ class CustomerPortal(portal_list.CustomerPortal):
             searchbar_sortings=self._get_documents_searchbar_sortings(),
         )
         company = request.env.company.sudo()
-        uploads = self._portal_uploads_enabled()
+        # A9: no upload form for a contact who may not upload.
+        uploads = self._portal_uploads_enabled() and request.env.user.partner_id._has_portal_permission('upload')
         values.update(
             page_name='shared_documents',
             documents=values.pop('records'),
@@ -88,6 +89,7 @@ class CustomerPortal(portal_list.CustomerPortal):
         """The one upload action of the customer (P8): a multipart form with the file ``attachment``."""
         if not self._portal_uploads_enabled():
             raise request.not_found()
+        request.env.user.partner_id._check_portal_permission('upload')  # A9: 403, nothing stored
         upload = request.httprequest.files.get('attachment')
         Document = request.env['customer_portal.shared.document']
         try:
@@ -133,6 +135,7 @@ class CustomerPortal(portal_list.CustomerPortal):
     def portal_document_delete(self, document_id, **kw):
         if not self._portal_uploads_enabled():
             raise request.not_found()
+        request.env.user.partner_id._check_portal_permission('upload')  # A9: 403, nothing deleted
         partner = request.env.user.partner_id
         document = request.env['customer_portal.shared.document']._get_portal_document(document_id, partner)
         if not document:

@@ -215,3 +215,45 @@ class TestPortalPermissionEdit(PortalAccountCommon):
         self._login(self.colleague_user)
         self.assertIn('o_cp_details_edit_company', self.url_open('/my/details').text)
         self.assertEqual(self.url_open('/my/details/company').status_code, 200)
+
+
+@tagged('post_install', '-at_install')
+class TestPortalPermissionUpload(PortalAccountCommon):
+    """A9 "Upload": a contact without it has no upload form and the route refuses it (403, no attachment); its
+    colleague uploads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.portal_allow_uploads = True
+        cls.contact_a.portal_permission_preset = 'view_pay'
+
+    def _upload(self):
+        token = self._csrf_token(self.url_open('/my/account').text)
+        return self.url_open(
+            '/my/documents/upload',
+            data={'csrf_token': token},
+            files={'attachment': ('note.txt', b'A note from the customer', 'text/plain')},
+            allow_redirects=False,
+        )
+
+    def _attachments(self):
+        return self.env['ir.attachment'].search_count([('res_model', '=', 'customer_portal.shared.document')])
+
+    def test_upload_refused_without_permission(self):
+        self._login(self.portal_user)
+        page = self.url_open('/my/documents')
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn('/my/documents/upload', page.text)
+        before = self._attachments()
+        response = self._upload()
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("does not allow you to upload documents", response.text)
+        self.assertEqual(self._attachments(), before)
+
+    def test_colleague_with_permission_uploads(self):
+        self._login(self.colleague_user)
+        self.assertIn('/my/documents/upload', self.url_open('/my/documents').text)
+        before = self._attachments()
+        self.assertEqual(self._upload().status_code, 303)
+        self.assertEqual(self._attachments(), before + 1)
