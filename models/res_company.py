@@ -134,11 +134,6 @@ class ResCompany(models.Model):
         help="Customers rate your services (1 to 5) and leave a message from the portal home. Reviews are "
         "never public: they are shown on the customer as Client Reviews.",
     )
-    portal_reviews = fields.Boolean(
-        string="Enable Customer Reviews",
-        help="Customers rate your services (1 to 5) and leave a message from the portal home. Reviews are "
-        "never public: they are shown on the customer as Client Reviews.",
-    )
 
     portal_identity_check = fields.Boolean(
         string="Verify Identity for Public Links",
