@@ -35,7 +35,12 @@ PLACEHOLDER_RE = re.compile(r'%\(\w+\)[sdf]|%[sdf]|\{\w*\}')
 TRANSLATED_ATTRIBUTES = {'title', 'alt', 'placeholder', 'aria-label', 'label', 'string', 'value', 'data-tooltip'}
 # Attributes stock's own French leaves in English (account/i18n/fr.po, the status icons of stock's
 # /my/invoices, account.portal_my_invoices): not ours, though "Paid" is one of our msgids too.
-STOCK_ENGLISH_ATTRIBUTES = {('aria-label', 'Paid'), ('aria-label', 'Reversed'), ('aria-label', 'Cancelled')}
+STOCK_ENGLISH_ATTRIBUTES = {
+    ('aria-label', 'Paid'),
+    ('aria-label', 'Reversed'),
+    ('aria-label', 'Cancelled'),
+    ('aria-label', 'Opened'),
+}
 # Top-level entries of the addon that are not code to scan (as scripts/pot.py, through portalctl's view).
 NOT_ADDON = {'__pycache__', 'build', 'dist', 'node_modules'}
 
@@ -187,10 +192,17 @@ class TestI18nFrenchCustomer(PortalAccountCommon):
         # Our French, longest first, is taken out of a page before the English is looked for: "Balance
         # âgée" is French, not the English "Balance".
         cls.french_texts = sorted((text for text in french_texts if text), key=len, reverse=True)
-        # Records' names are data, in the language they were typed in ("Manual Payment").
-        cls.data_texts = cls.env['account.payment.method.line'].search([]).mapped('name') + (
-            cls.customer | cls.customer.child_ids
-        ).mapped('name')  # "Acme Customer Co"
+        # Records' names and addresses are data, in the language they were typed in ("Manual Payment",
+        # "1 Main Street").
+        partners = cls.customer | cls.customer.child_ids
+        cls.data_texts = [
+            text
+            for text in cls.env['account.payment.method.line'].search([]).mapped('name')
+            + partners.mapped('name')  # "Acme Customer Co"
+            + partners.mapped('street')
+            + partners.mapped('street2')
+            if text
+        ]
 
     def _visible_text(self, content):
         """The page's text and the attributes a browser shows or reads aloud, whitespace collapsed."""
