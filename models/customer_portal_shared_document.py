@@ -75,12 +75,9 @@ class CustomerPortalSharedDocument(models.Model):
         ondelete='cascade',
         help="The customer company: every contact of it with portal access sees the document.",
     )
-    company_id = fields.Many2one(
-        'res.company', string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
     direction = fields.Selection(
         [('business', "Shared with the customer"), ('customer', "Uploaded by the customer")],
-        string="Direction",
         required=True,
         default='business',
     )
@@ -93,7 +90,7 @@ class CustomerPortalSharedDocument(models.Model):
     )
     # Read as superuser (related): customers read the name of the employee who shared a file, not the employee.
     author_name = fields.Char(related='author_id.name', string="Author Name")
-    attachment_id = fields.Many2one('ir.attachment', string="Attachment", readonly=True, ondelete='restrict')
+    attachment_id = fields.Many2one('ir.attachment', readonly=True, ondelete='restrict')
     file_size = fields.Integer(string="Size (bytes)", related='attachment_id.file_size', store=True)
     mimetype = fields.Char(related='attachment_id.mimetype')
     file_size_display = fields.Char(string="Size", compute='_compute_file_size_display')

@@ -85,8 +85,9 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _pre_dispatch(cls, rule, args):
         # EXTENDS base: a route of a portal section its customer may not see answers 404 (tools/portal_sections.py).
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         cls._check_portal_section_route(rule, args)
+        return result
 
     @classmethod
     def _check_portal_section_route(cls, rule, args):

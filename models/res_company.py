@@ -334,7 +334,6 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
 
     portal_domain = fields.Char(
-        string="Portal Domain",
         copy=False,
         help="Host name at which your customers reach this company's portal, e.g. portal.example.com (it must "
         "point to this Odoo, see the README). When set, every link to the portal sent to this company's "

@@ -59,24 +59,22 @@ class TestPortalContactBusinessConcurrency(BaseCase):
     def _attempt(self, action, barrier=None):
         """``action(env, contact)`` in a transaction of its own, as a request: 'stored', 'refused' (UserError)
         or 'retried' (serialization error, which Odoo retries)."""
-        with self.registry.cursor() as cr:
-            # The test runner holds the registry lock: give the cursor its registry directly.
-            cr.transaction = api.Transaction(self.registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            contact = env['res.partner'].browse(self.contact_id)
-            contact.name  # noqa: B018 - a request has read something (its snapshot is taken) before it acts
-            if barrier:
-                barrier.wait(timeout=30)
-            try:
+        try:
+            # Committed when the block ends, rolled back when it raises (the commit may raise too).
+            with self.registry.cursor() as cr:
+                # The test runner holds the registry lock: give the cursor its registry directly.
+                cr.transaction = api.Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                contact = env['res.partner'].browse(self.contact_id)
+                contact.fetch(['name'])  # a request has read something (its snapshot is taken) before it acts
+                if barrier:
+                    barrier.wait(timeout=30)
                 action(env, contact)
-                cr.commit()
-            except errors.SerializationFailure:
-                cr.rollback()
-                return 'retried'
-            except UserError:
-                cr.rollback()
-                return 'refused'
-            return 'stored'
+        except errors.SerializationFailure:
+            return 'retried'
+        except UserError:
+            return 'refused'
+        return 'stored'
 
     def _race(self, action):
         barrier = threading.Barrier(2)
