@@ -393,3 +393,36 @@ class TestTicketTour(HelpdeskHttpCase):
         self.assertEqual(ticket.partner_id, self.contact)
         self.assertEqual(ticket.attachment_ids.mapped('name'), ['invoice-question.pdf'])
         self.assertEqual(ticket.portal_document_ref, self.invoice)
+
+
+@tagged('post_install', '-at_install')
+class TestTicketPermission(HelpdeskHttpCase):
+    """A9 "Raise tickets": a contact without it opens no form, raises and closes no ticket (403 with the
+    reason); its colleague with it does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact.portal_permission_preset = 'view_pay'
+        cls.own = cls._new_ticket(cls.contact, "Ann Printer Jam")
+
+    def test_refused_without_permission(self):
+        self.authenticate('hd_ann', 'hd_ann')
+        tickets = self.env['helpdesk.ticket'].search_count([])
+        response = self.url_open('/new/ticket', allow_redirects=False)
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("does not allow you to raise support tickets", response.text)
+        csrf = self._csrf_token(self.url_open(f'/my/ticket/{self.own.id}').text)
+        data = {'csrf_token': csrf, 'subject': "Should not exist", 'description': "No", 'category': self.category.id}
+        response = self.url_open('/submitted/ticket', data=data, allow_redirects=False)
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.env['helpdesk.ticket'].search_count([]), tickets, "no ticket raised")
+        data = {'csrf_token': csrf, 'ticket_id': self.own.id, 'stage_id': self.stage_done.id}
+        response = self.url_open('/ticket/close', data=data, allow_redirects=False)
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.own.stage_id, self.stage_new, "the ticket stays open")
+
+    def test_colleague_with_permission(self):
+        self.authenticate('hd_bob', 'hd_bob')
+        self.assertEqual(self._submit().status_code, 200)
+        self.assertTrue(self.env['helpdesk.ticket'].search([('name', '=', "Printer invoice question")]))

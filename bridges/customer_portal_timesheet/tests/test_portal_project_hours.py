@@ -127,6 +127,19 @@ class TestProjectHoursAccess(HoursPageMixin, TimesheetHttpCase):
             self.assertIn("not yours to approve", response.text, ids)
         self.assertEqual((self.entry | self.foreign).mapped('portal_approval_state'), ['to_approve'] * 2)
 
+    def test_approval_refused_without_permission(self):
+        """A9 "Approve": a contact without it decides nothing (403 with the reason); its colleague with it does."""
+        self.contact.portal_permission_preset = 'view_pay'
+        self.authenticate('ts_ann', 'ts_ann')
+        for decision in ('approve', 'decline'):
+            response = self._post_decision(self.project, decision, [self.entry.id], reason="No")
+            self.assertEqual(response.status_code, 403, decision)
+            self.assertIn("does not allow you to accept or decline estimates or approve time entries", response.text)
+        self.assertEqual(self.entry.portal_approval_state, 'to_approve')
+        self.authenticate('ts_bob', 'ts_bob')
+        self.assertEqual(self._post_decision(self.project, 'approve', [self.entry.id]).status_code, 200)
+        self.assertEqual(self.entry.portal_approval_state, 'approved')
+
     def test_without_csrf_refused(self):
         """A POST without the CSRF token changes nothing."""
         self.authenticate('ts_ann', 'ts_ann')
