@@ -13,7 +13,6 @@ from werkzeug.exceptions import Forbidden
 from odoo import SUPERUSER_ID, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import consteq
 
 from odoo.addons.portal.controllers import portal
 
@@ -46,14 +45,6 @@ class CustomerPortal(portal.CustomerPortal):
             self._check_stock_token_allowed(document_sudo, access_token)
         return document_sudo
 
-    def _share_link_user_reads(self, document_sudo):
-        """Whether the current user reads the document by their own rights (no token needed)."""
-        try:
-            document_sudo.with_user(request.env.uid).check_access('read')
-        except AccessError:
-            return False
-        return True
-
     def _share_link_opened(self, link, token):
         """Log the opening (not the page's own preview frame), link the page's PDF and sub-pages with the
         same token (portal.mixin's get_portal_url), and let this browser reach the sub-pages that stock links
@@ -71,12 +62,8 @@ class CustomerPortal(portal.CustomerPortal):
     def _check_stock_token_allowed(self, document_sudo, access_token):
         """The document's own token (``access_token`` matched it) opens the document unless its company
         accepts only per-recipient links and this browser did not open it by such a link."""
-        if not document_sudo.access_token or not consteq(document_sudo.access_token, access_token):
-            return
-        if not document_sudo.company_id.sudo().portal_share_links_only or self._share_link_user_reads(document_sudo):
-            return
-        ShareLink = request.env['customer_portal.share.link']
-        if ShareLink._get_by_session(document_sudo._name, document_sudo.id, request.session):
+        # with_user: stock's document is its superuser's (with_user(SUPERUSER_ID)); the check is the visitor's.
+        if not document_sudo.with_user(request.env.uid)._portal_stock_token_refused(access_token, request.session):
             return
         company = document_sudo.company_id.sudo()
         message = request.env._(

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize, email_split, formataddr
+from odoo.tools import SQL, consteq, email_normalize, email_split, formataddr
 
 # A name or message may hold no control character but the message's line breaks and tabs.
 CONTROL_CHARS_RE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
@@ -66,6 +66,21 @@ class CustomerPortalDocumentShareMixin(models.AbstractModel):
         """Whether the recipients of this document get links of their own (customer documents only)."""
         self.ensure_one()
         return True
+
+    def _portal_stock_token_refused(self, token, session):
+        """Whether ``token``, when it is this document's own token, is refused: the document's company accepts
+        only per-recipient links, the current user does not read the document by their own rights, and the
+        browser of ``session`` did not open it by a recipient's link. Any other token: False. Call it as the
+        current user (sudo or not)."""
+        self.ensure_one()
+        document_sudo = self.sudo()
+        if not (isinstance(token, str) and document_sudo.access_token and consteq(document_sudo.access_token, token)):
+            return False
+        if not document_sudo.company_id.portal_share_links_only:
+            return False
+        if self.with_env(self.env(su=False)).has_access('read'):
+            return False
+        return not self.env['customer_portal.share.link']._get_by_session(self._name, self.id, session)
 
     def _portal_get_recipient_link_url(self, partner, origin='send'):
         """The URL of ``partner``'s own link to this document: made once per sending (the context's

@@ -75,6 +75,14 @@ class MailThread(models.AbstractModel):
             # as stock's takes the document's.
             if self.env['customer_portal.share.link']._get_by_token(self._name, thread_id, token):
                 thread = self.browse(thread_id).sudo()
+        if (
+            thread
+            and request
+            and hasattr(thread, '_portal_stock_token_refused')
+            and thread._portal_stock_token_refused(token, request.session)
+        ):
+            # Issue 11: "Only Per-Recipient Links" refuses the document's own token on its chatter too.
+            return self.browse()
         if thread and request and self.env['customer_portal.identity.code']._is_locked(thread, request.session):
             # P14: a document's chatter (its messages and their files) is content, read after the code.
             return self.browse()

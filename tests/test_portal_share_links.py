@@ -100,6 +100,12 @@ class TestPortalShareLinks(PortalForwardCommon):
         link.invalidate_recordset()
         self.assertEqual(link.open_count, 3, "a refused opening is not an opening")
 
+    def _chatter_text(self, params):
+        """What the portal chatter answers a visitor asking for a document's messages with ``params``."""
+        return self.url_open(
+            '/mail/chatter_fetch', data=json.dumps({'params': params}), headers={'Content-Type': 'application/json'}
+        ).text
+
     def test_recipient_reads_the_chatter(self):
         """The page's chatter answers the recipient's token as it answers the document's; a wrong or
         revoked token is refused."""
@@ -110,12 +116,7 @@ class TestPortalShareLinks(PortalForwardCommon):
         bodies = ' '.join(str(m.get('body')) for m in result['data']['mail.message'])
         self.assertIn("Your invoice is ready", bodies)
         link.action_revoke()
-        response = self.url_open(
-            '/mail/chatter_fetch',
-            data=json.dumps({'params': params}),
-            headers={'Content-Type': 'application/json'},
-        )
-        self.assertNotIn("Your invoice is ready", response.text)
+        self.assertNotIn("Your invoice is ready", self._chatter_text(params))
 
     def test_stock_token_only_per_recipient_links(self):
         """The document's own token opens it until the company accepts only per-recipient links; then it
@@ -124,8 +125,12 @@ class TestPortalShareLinks(PortalForwardCommon):
         page = self.url_open(stock_url)
         self.assertEqual(page.status_code, 200)
         self.assertIn(self.inv1.name, page.text)
+        self.inv1.message_post(body="Your invoice is ready", message_type='comment', subtype_xmlid='mail.mt_comment')
+        chatter = {'thread_model': 'account.move', 'thread_id': self.inv1.id, 'token': self.inv1.access_token}
+        self.assertIn("Your invoice is ready", self._chatter_text(chatter))
 
         self.company.portal_share_links_only = True
+        self.assertNotIn("Your invoice is ready", self._chatter_text(chatter), "the chatter refuses it too")
         refused = self.url_open(stock_url)
         self.assertEqual(refused.status_code, 403)
         self.assertIn("This link no longer opens the document", refused.text)
