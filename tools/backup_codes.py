@@ -49,7 +49,13 @@ def hash_code(code):
 
 def verify_code(code, code_hash):
     """Whether ``code`` (as typed) is the one hashed in ``code_hash``."""
-    normalized = normalize_code(code)
+    return verify_normalized(normalize_code(code), code_hash)
+
+
+def verify_normalized(normalized, code_hash):
+    """Whether ``normalized`` (a code as its module's normalize_code() gives it, or None) is the one hashed in
+    ``code_hash``; passlib compares the digests in constant time (hmac.compare_digest). Shared with the
+    codes sent by email (tools/email_codes.py)."""
     if normalized is None or not code_hash:
         return False
     try:

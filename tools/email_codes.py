@@ -5,7 +5,7 @@ kept only as a salted hash made and checked like the backup codes (tools/backup_
 import re
 import secrets
 
-from .backup_codes import CRYPT_CONTEXT
+from .backup_codes import CRYPT_CONTEXT, verify_normalized
 
 CODE_LENGTH = 6
 MAX_INPUT_LENGTH = 32
@@ -34,12 +34,5 @@ def hash_code(code):
 
 
 def verify_code(code, code_hash):
-    """Whether ``code`` (as typed) is the one hashed in ``code_hash``; passlib compares the digests
-    in constant time (hmac.compare_digest)."""
-    normalized = normalize_code(code)
-    if normalized is None or not code_hash:
-        return False
-    try:
-        return CRYPT_CONTEXT.verify(normalized, code_hash)
-    except (ValueError, TypeError):
-        return False
+    """Whether ``code`` (as typed) is the one hashed in ``code_hash`` (in constant time)."""
+    return verify_normalized(normalize_code(code), code_hash)
