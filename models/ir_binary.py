@@ -17,7 +17,10 @@ class IrBinary(models.AbstractModel):
         if self.env.su or self.env.user._is_internal():
             return record
         Code = self.env['customer_portal.identity.code']
-        record_sudo = record.sudo()
+        # prefetch_fields=False: only the fields read here are cached. A prefetch as superuser would cache
+        # the attachment's name, mimetype and file location, which /web/content then reads as the visitor
+        # without any access check (stock refuses a visitor a private attachment when it reads them).
+        record_sudo = record.sudo().with_context(prefetch_fields=False)
         document = record_sudo
         if record_sudo._name == 'ir.attachment':
             model = record_sudo.res_model
