@@ -77,6 +77,7 @@
             'customer_portal/static/src/scss/portal_accessibility.scss',
             'customer_portal/static/src/js/payment_form.js',
             'customer_portal/static/src/js/portal_bulk_payment.js',
+            'customer_portal/static/src/js/portal_home_account.js',
             'customer_portal/static/src/js/portal_mfa.js',
         ],
         'web.assets_backend': [

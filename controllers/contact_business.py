@@ -2,12 +2,13 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from odoo.addons.account.controllers import portal
 from odoo.addons.customer_portal.models.mail_mail import PORTAL_CONTACT_EMAIL_BODY_MAX, PORTAL_CONTACT_EMAIL_SUBJECT_MAX
 from odoo.addons.customer_portal.models.rating_rating import PORTAL_REVIEW_MAX_LENGTH
 
+from . import home
 
-class PortalAccount(portal.PortalAccount):
+
+class PortalAccount(home.PortalAccount):
     """The customer writes to the business from the home's Contact Us card: Send Email (C14) and Write a
     review (P11). The rules (limits, checks, who receives what) are models/mail_mail.py and
     models/rating_rating.py."""

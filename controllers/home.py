@@ -72,7 +72,6 @@ class PortalAccount(portal.PortalAccount):
             'portal_estimates_count': self._count_portal_estimates(partner_ids)
             if SaleOrder.has_access('read') and self._get_portal_sections_visible()['estimates']
             else 0,
-            'portal_credit_notes_enabled': self._credit_notes_enabled(),
         }
 
     def _count_portal_estimates(self, partner_ids):
@@ -124,9 +123,26 @@ class PortalAccount(portal.PortalAccount):
         cache = request.session.get('portal_counters') or {}
         if any(key in cache for key in disabled):
             request.session.portal_counters = {k: v for k, v in cache.items() if k not in disabled}
-        if request.env.user._is_portal():
-            response.qcontext.update(self._get_portal_home_account_values())
+        # The cards of the customer's money and details come after the page (portal_home_account), as
+        # stock's counters do: the home answers at stock's pace whatever the customer's history.
+        response.qcontext['portal_home_account_url'] = '/my/account_summary' if request.env.user._is_portal() else None
         return response
+
+    @http.route('/my/account_summary', type='http', auth='user', website=True, methods=['GET'], sitemap=False)
+    def portal_home_account(self, **kw):
+        """The home's balance summary, last payment, details and contacts (C1), asked by the home once it is
+        shown. A customer's only: an internal user has no customer account to show."""
+        if not request.env.user._is_portal():
+            raise request.not_found()
+        sections = self._get_portal_sections_visible()
+        values = {
+            'portal_sections': sections,
+            **self._get_portal_home_account_values(),
+            'portal_credit_notes_enabled': sections['credit_notes'],
+        }
+        return request.render(
+            'customer_portal.portal_home_account', values, headers={'Cache-Control': 'private, no-store'}
+        )
 
     def _get_portal_sections_visible(self):
         """Section -> whether the caller sees it (P18: the company's switch; A9: the contact may view

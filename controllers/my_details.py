@@ -1,9 +1,8 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.portal.controllers import portal
-
 from ..models.res_partner import PORTAL_DETAILS_FIELDS
+from . import home
 
 # The messages of /my/details after a save (?saved=...).
 SAVED_MESSAGES = ('company', 'address', 'contact', 'address_archived', 'contact_archived')
@@ -11,7 +10,7 @@ SAVED_MESSAGES = ('company', 'address', 'contact', 'address_archived', 'contact_
 FORM_HEADERS = {'X-Frame-Options': 'SAMEORIGIN', 'Content-Security-Policy': "frame-ancestors 'self'"}
 
 
-class CustomerPortal(portal.CustomerPortal):
+class PortalAccount(home.PortalAccount):
     """My Details (P8, C13): with "Allow customers to upload documents and edit their information" on,
     any portal contact of a customer company edits its details, billing address, shipping addresses and
     contact persons. The rules (what may change, validation, logging, P6) are the model's
@@ -53,11 +52,11 @@ class CustomerPortal(portal.CustomerPortal):
         }
         return request.render(template, values, headers=FORM_HEADERS)
 
-    def _prepare_home_portal_values(self, counters):
-        # EXTENDS portal: the home's Company Details card links to My Details when the customer may edit.
-        values = super()._prepare_home_portal_values(counters)
-        if not counters:
-            values['portal_my_details_enabled'] = self._my_details_enabled()
+    def _get_portal_home_account_values(self):
+        # EXTENDS customer_portal (controllers/home.py): the home's Company Details card links to My Details
+        # when the customer may edit.
+        values = super()._get_portal_home_account_values()
+        values['portal_my_details_enabled'] = self._my_details_enabled()
         return values
 
     # ------------------------------------------------------------

@@ -49,16 +49,46 @@ def percentile(values, p):
     return values[low] + (values[high] - values[low]) * (k - low)
 
 
-def time_requests(session, url, n, warmup=3, timeout=300):
+def get_page(session, url, timeout):
+    """GET ``url`` alone."""
+    return session.get(url, timeout=timeout)
+
+
+def get_as_browser(session, url, timeout):
+    """GET ``url`` and what the page's scripts ask for once it is shown, as a browser does: stock's counters
+    of the home's cards (one /my/counters call with every counter the page names) and our home's cards (the
+    placeholder's data-url). Returns the page's answer, or the first answer that is not a 200."""
+    page = session.get(url, timeout=timeout)
+    if page.status_code != 200:
+        return page
+    base = url[: url.index('/', url.index('//') + 2)]
+    counters = re.findall(r'data-placeholder_count="([^"]+)"', page.text)
+    if counters:
+        answer = session.post(
+            base + '/my/counters',
+            json={'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {'counters': counters}},
+            timeout=timeout,
+        )
+        if answer.status_code != 200 or 'error' in answer.json():
+            answer.status_code = answer.status_code if answer.status_code != 200 else 500
+            return answer
+    for placeholder in re.findall(r'<div[^>]*\bo_cp_home_account_placeholder\b[^>]*>', page.text):
+        cards = session.get(base + re.search(r'data-url="([^"]+)"', placeholder)[1], timeout=timeout)
+        if cards.status_code != 200:
+            return cards
+    return page
+
+
+def time_requests(session, url, n, warmup=3, timeout=300, get=get_page):
     """Warm up, then time n GETs (fewer when a page is slow: at most ~PAGE_BUDGET seconds, at least 5,
-    or 1 when one takes more than 30 s)."""
+    or 1 when one takes more than 30 s). ``get(session, url, timeout)`` replaces the plain GET."""
     import requests  # noqa: PLC0415
 
     first, times, size = None, [], 0
     try:
         for _ in range(warmup):
             started = time.perf_counter()
-            answer = session.get(url, timeout=timeout)
+            answer = get(session, url, timeout)
             first = time.perf_counter() - started
             if answer.status_code != 200:
                 return {'error': f"HTTP {answer.status_code} after {first:.0f} s", 'n': 0}
@@ -66,7 +96,7 @@ def time_requests(session, url, n, warmup=3, timeout=300):
             n = max(5 if first < 30 else 1, int(PAGE_BUDGET / first))
         for _ in range(n):
             started = time.perf_counter()
-            answer = session.get(url, timeout=timeout)
+            answer = get(session, url, timeout)
             elapsed = time.perf_counter() - started
             if answer.status_code != 200:
                 return {'error': f"HTTP {answer.status_code} after {elapsed:.0f} s", 'n': len(times)}

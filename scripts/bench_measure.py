@@ -3,12 +3,22 @@
 concurrent customers."""
 
 import datetime
+import itertools
 import statistics
 import threading
 import time
 from urllib.parse import urlsplit
 
-from bench_client import as_browser_behind_proxy, jsonrpc, percentile, sign_in, time_requests, was_retried
+from bench_client import (
+    as_browser_behind_proxy,
+    get_as_browser,
+    get_page,
+    jsonrpc,
+    percentile,
+    sign_in,
+    time_requests,
+    was_retried,
+)
 from bench_server import query_counts
 from bench_settings import (
     CONCURRENT_SECONDS,
@@ -38,11 +48,16 @@ def db_meta(postgres, dbname):
     }
 
 
+# The home with what its scripts ask for after it (bench_client.get_as_browser).
+HOME_AS_BROWSER = '/my, then its counters and cards'
+
+
 def pages(kind, meta):
     today = datetime.date.today()
     statement = f"/my/statement?period=custom&date_from={meta['first_date'].isoformat()}&date_to={today.isoformat()}"
     stock = [
         ('/my', '/my'),
+        (HOME_AS_BROWSER, '/my'),
         ('/my/invoices', '/my/invoices'),
         ('/my/invoices (Invoices tab)', '/my/invoices?filterby=invoices'),
         ('an invoice', f"/my/invoices/{meta['invoice']}"),
@@ -50,6 +65,7 @@ def pages(kind, meta):
         ('/my/quotes', '/my/quotes'),
     ]
     ours = [
+        ('/my/account_summary (the home\'s cards)', '/my/account_summary'),
         ('/my/invoices (Outstanding tab)', '/my/invoices?filterby=unpaid'),
         ('/my/statement (all documents)', statement),
         ('/my/statement PDF', statement + '&report_type=pdf'),
@@ -69,8 +85,16 @@ def measure_pages(server, kind, meta):
         if 'PDF' in name:
             warmup = 1
         server.new_log_lines()
-        result = time_requests(session, server.url + url, n, warmup=warmup)
-        counts = query_counts(server.new_log_lines(), url)
+        as_browser = name == HOME_AS_BROWSER
+        result = time_requests(
+            session, server.url + url, n, warmup=warmup, get=get_as_browser if as_browser else get_page
+        )
+        lines = server.new_log_lines()
+        if as_browser:  # the queries of the page and of what it asked for, added up per load
+            per_path = [query_counts(lines, path) for path in ('/my', '/my/counters', '/my/account_summary')]
+            counts = [sum(load) for load in itertools.zip_longest(*per_path, fillvalue=0)]
+        else:
+            counts = query_counts(lines, url)
         result['queries'] = statistics.median(counts) if counts else None
         result['queries_max'] = max(counts) if counts else None
         results[name] = result
@@ -215,7 +239,9 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
             k += 1
             started = time.perf_counter()
             try:
-                answer = session.get(server.url + url, timeout=120)
+                # The home as a browser loads it: with its counters and, ours, its cards.
+                get = get_as_browser if url == '/my' else get_page
+                answer = get(session, server.url + url, 120)
                 ok = answer.status_code == 200 and urlsplit(answer.url).path == urlsplit(url).path
                 why = f"{answer.status_code} {url}"
                 if was_retried(answer):

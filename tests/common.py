@@ -1,6 +1,8 @@
 import logging
 import re
 
+from lxml import html
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -89,3 +91,19 @@ class PortalHttpCase(PortalUserCommon, HttpCaseWithUserPortal):
         start = self.cr.sql_log_count
         self.assertEqual(self.url_open(url).status_code, 200)
         return self.cr.sql_log_count - start
+
+    def _home_page(self):
+        """(response of /my, HTML tree) of the home as the customer's browser shows it: with the cards its
+        script asks for after the page (the placeholder's data-url) in place of the loading message."""
+        response = self.url_open('/my')
+        self.assertEqual(response.status_code, 200, '/my')
+        tree = html.fromstring(response.content)
+        for placeholder in tree.xpath("//div[contains(@class, 'o_cp_home_account_placeholder')]"):
+            cards = self.url_open(placeholder.get('data-url'))
+            self.assertEqual(cards.status_code, 200, placeholder.get('data-url'))
+            placeholder[:] = [html.fragment_fromstring(cards.text)]
+        return response, tree
+
+    def _home_html(self):
+        """The HTML of the home as the customer's browser shows it (``_home_page``)."""
+        return html.tostring(self._home_page()[1], encoding='unicode')

@@ -29,6 +29,10 @@ WIDTHS = {'phone': '390x844', 'desktop': '1366x768'}
 DEMO_PASSWORD = 'portal-demo'
 AXE_RUN = """(async () => {
     await new Promise(resolve => setTimeout(resolve, 300));  // let the page's own scripts settle
+    // and what it loads after the page (the home's cards) arrive: audited as the customer sees them
+    for (let i = 0; i < 100 && document.querySelector('[aria-busy="true"]'); i++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+    }
     const results = await axe.run(document, {
         runOnly: {type: 'tag', values: %s}, rules: %s, resultTypes: ['violations'],
     });

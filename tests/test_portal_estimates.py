@@ -92,12 +92,12 @@ class TestPortalEstimates(PortalEstimateCommon):
         self._login(self.colleague_user)
         counters = self._jsonrpc('/my/counters', {'counters': ['quotation_count']})['result']
         self.assertEqual(counters['quotation_count'], 2)
-        _response, tree = self._page('/my')
+        _response, tree = self._home_page()
         link = tree.xpath("//a[contains(@class, 'o_cp_estimates_awaiting')]")[0]
         self.assertEqual(' '.join(link.text_content().split()), '2 estimates awaiting your answer')
         self.assertEqual(link.get('href'), '/my/quotes?filterby=awaiting')
         self.quote_open_ended._action_cancel()
-        _response, tree = self._page('/my')
+        _response, tree = self._home_page()
         link = tree.xpath("//a[contains(@class, 'o_cp_estimates_awaiting')]")[0]
         self.assertEqual(' '.join(link.text_content().split()), '1 estimate awaiting your answer')
 

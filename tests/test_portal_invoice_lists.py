@@ -44,25 +44,25 @@ class TestPortalInvoiceLists(PortalAccountCommon):
         self.assertEqual(
             self.make_jsonrpc_request('/my/counters', {'counters': ['credit_note_count']}), {'credit_note_count': 1}
         )
-        _response, tree = self._page('/my')
+        _response, tree = self._home_page()
         cards = credit_note_cards(tree)
         self.assertEqual(len(cards), 1)
         self.assertNotIn('d-none', cards[0].get('class').split(), "shown from the session's counters")
 
         self.company.portal_display_credit_notes = False
-        response, tree = self._page('/my')
+        response, tree = self._home_page()
         self.assertFalse(credit_note_cards(tree))
         self.assertNotIn('/my/credit_notes', response.text)
         self.assertEqual(
             self.make_jsonrpc_request('/my/counters', {'counters': ['credit_note_count']}), {'credit_note_count': 0}
         )
-        self.assertNotIn('/my/credit_notes', self.url_open('/my').text)
+        self.assertNotIn('/my/credit_notes', self._home_html())
         self.assertEqual(self.url_open('/my/credit_notes').status_code, 404)
         self._login(self.colleague_user)
-        self.assertNotIn('/my/credit_notes', self.url_open('/my').text)
+        self.assertNotIn('/my/credit_notes', self._home_html())
         # Switched on again, the card is back.
         self.company.portal_display_credit_notes = True
-        self.assertEqual(len(credit_note_cards(self._page('/my')[1])), 1)
+        self.assertEqual(len(credit_note_cards(self._home_page()[1])), 1)
 
     def test_credit_notes_back_in_invoice_list_when_off(self):
         """With the setting off, credit notes are back in the invoice list."""

@@ -134,7 +134,7 @@ class TestPortalMyDetails(ActivityAssertions, PortalAccountCommon):
         self.assertEqual(self.ship.city, 'Oakland')
         self.assertTrue(self.ship.active and self.contact_b.active)
         self.assertFalse(self.env['res.partner'].search([('name', '=', 'Intruder')]))
-        home = self.url_open('/my').text
+        home = self._home_html()
         self.assertIn('to change them, contact us', home)
         self.assertNotIn('href="/my/details"', home)
         self.assertNotIn('href="/my/details"', self.url_open('/my/account').text)
@@ -150,7 +150,7 @@ class TestPortalMyDetails(ActivityAssertions, PortalAccountCommon):
 
     def test_overview_lists_own_company_only(self):
         self._login(self.portal_user)
-        home = self.url_open('/my').text
+        home = self._home_html()
         self.assertIn('href="/my/details"', home)
         self.assertNotIn('to change them, contact us', home)
         self.assertIn('href="/my/details"', self.url_open('/my/account').text)

@@ -110,7 +110,7 @@ class TestPortalPayments(PortalPaymentHttpCommon):
         self.authenticate('cp_pay_anna', 'cp_pay_anna')
         counters = self._jsonrpc('/my/counters', {'counters': ['payment_count']})
         self.assertEqual(counters['result']['payment_count'], 2)
-        self.assertIn('/my/payments', self.url_open('/my').text)
+        self.assertIn('/my/payments', self._home_html())
 
     def test_payments_page_query_count(self):
         """The payments page makes the same number of queries for 10 and 200 payments."""

@@ -152,7 +152,7 @@ class TestPortalPaymentsMade(PortalPaymentHttpCommon):
         applied = self._texts(tree, "//td[contains(@class, 'o_cp_payment_applied_amount')]")
         self.assertEqual(applied, [self._money(75)])
         # The same reference, without dangling separator, on the home's Last Payment Made.
-        home = self._tree('/my')
+        home = self._home_page()[1]
         self.assertEqual(self._texts(home, "//*[contains(@class, 'o_cp_last_payment_reference')]"), [tx.reference])
         # And in the statement.
         statement = self._tree('/my/statement?period=this_year')

@@ -107,7 +107,7 @@ class TestPortalSalesOrders(PortalSaleCommon):
         """The home has its Sales Orders card (counted) and the quotations card lists those awaiting
         an answer."""
         self._login(self.portal_user)
-        home = self.url_open('/my').text
+        home = self._home_html()
         self.assertIn('href="/my/orders"', home)
         self.assertIn('href="/my/quotes?filterby=awaiting"', home)
         self.assertIn('href="/my/statement"', home)
@@ -248,7 +248,7 @@ class TestPortalSalesOrdersOff(PortalSaleCommon):
             counters = self._jsonrpc('/my/counters', {'counters': ['order_count', 'quotation_count']})['result']
             self.assertEqual(counters['order_count'], 0)
             self.assertEqual(counters['quotation_count'], 1)
-            home = self.url_open('/my').text
+            home = self._home_html()
             self.assertNotIn('href="/my/orders"', home)
             self.assertIn('href="/my/statement"', home)
             self.assertIn('href="/my/quotes?filterby=awaiting"', home)

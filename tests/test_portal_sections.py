@@ -69,7 +69,7 @@ class TestPortalSections(PortalAccountCommon):
     def test_sections_on_by_default(self):
         self.assertTrue(self.customer.portal_can_view)
         self._login(self.portal_user)
-        _response, _tree = self._page('/my')
+        _response, _tree = self._home_page()
         for section, (field, urls, _words) in self._section_urls().items():
             self.assertTrue(self.company[field], section)
             for url in urls:
@@ -79,7 +79,7 @@ class TestPortalSections(PortalAccountCommon):
 
     def test_section_off_refused_and_gone_from_home(self):
         self._login(self.portal_user)
-        home = self.url_open('/my').text
+        home = self._home_html()
         for section, (field, urls, words) in self._section_urls().items():
             with self.subTest(section=section):
                 self.assertTrue(any(word in home for word in words), f"{section} is on the home when on")
@@ -90,7 +90,7 @@ class TestPortalSections(PortalAccountCommon):
                         self.assertEqual(response.status_code, 404, url)
                         self.assertNotIn(self.inv1.name, response.text)
                         self.assertNotIn(self.order.name, response.text)
-                    page = self.url_open('/my').text
+                    page = self._home_html()
                     for word in words:
                         self.assertNotIn(word, page)
                     counters = self.make_jsonrpc_request(
@@ -137,14 +137,14 @@ class TestPortalSections(PortalAccountCommon):
         for _field, urls, _words in self._section_urls().values():
             for url in urls:
                 self.assertEqual(self.url_open(url).status_code, 404, url)
-        page = self.url_open('/my').text
+        page = self._home_html()
         for section, (_field, _urls, words) in self._section_urls().items():
             for word in words:
                 self.assertNotIn(word, page, section)
         # The colleague who may view still sees them all, in the same database state.
         self._login(self.colleague_user)
         self.assertEqual(self.url_open('/my/invoices').status_code, 200)
-        self.assertIn('href="/my/invoices', self.url_open('/my').text)
+        self.assertIn('href="/my/invoices', self._home_html())
 
     def test_view_withdrawn_takes_effect_on_next_request(self):
         self._login(self.portal_user)

@@ -26,7 +26,7 @@ class TestPortalSendEmail(ContactBusinessCommon, MockEmail):
     def test_home_card_and_page(self):
         """The Contact Us card links to Send Email, whose page names the recipient and has the form."""
         self.authenticate('cb_carla', 'cb_carla')
-        home = self.url_open('/my').text
+        home = self._home_html()
         self.assertIn('href="/my/send_email"', home)
         self.assertIn('Send Email', home)
         page = self.url_open('/my/send_email').text

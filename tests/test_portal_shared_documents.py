@@ -341,8 +341,7 @@ class TestPortalSharedDocuments(PortalHttpCase):
             names = self._names_on_page(self._page())
             self.assertIn('Price list 2026.pdf', names, login)
             self.assertNotIn('Beta contract.pdf', names, login)
-            home = self._page('/my')
-            self.assertIn('/my/documents', home.text)
+            self.assertIn('/my/documents', self._home_html())
         self.authenticate('carl_docs', 'carl_docs')
         self.assertEqual(self._names_on_page(self._page()), {'Beta contract.pdf'})
         Document = self.env['customer_portal.shared.document']
