@@ -7,7 +7,9 @@ number of posted invoices of one customer company), each is served by Odoo with 
 as in production) and measured over HTTP as a customer signed in through the login form:
 
 * every portal page: median and p95 time over BENCH_REQUESTS requests after warm-up, and the SQL
-  queries per request (read from Odoo's werkzeug log line);
+  queries per request (read from Odoo's werkzeug log line). Both databases of a size are served at once
+  and each page is asked of them in turn, request by request, so that the machine's drift (other work,
+  the disk flushing a database copy) weighs on both alike;
 * at the largest size: sign-in (password only; password + authenticator code), the creation of the
   payment transaction of 1 and of 200 invoices, BENCH_USERS concurrent customers for
   BENCH_CONCURRENT_SECONDS, and the peak memory (RSS) of the Odoo workers.
@@ -67,15 +69,20 @@ def main():
     loads = []  # the machine's load average when each server starts: other work skews the figures
     largest = sizes[-1]
     for size in sizes:
-        for kind in ('stock', 'ours'):
-            template = f'bench_{kind}_{size}'
-            say(f"serving {template} with 2 workers (load average {os.getloadavg()[0]:.1f})")
-            loads.append(os.getloadavg()[0])
-            with Server(odoo_package, postgres, template) as server:
-                meta = db_meta(postgres, server.dbname)
-                entry = results[(kind, size)] = {'meta': meta}
-                entry['pages'] = measure_pages(server, kind, meta)
+        say(f"serving bench_stock_{size} and bench_ours_{size}, 2 workers each (load average {os.getloadavg()[0]:.1f})")
+        loads.append(os.getloadavg()[0])
+        with (
+            Server(odoo_package, postgres, f'bench_stock_{size}') as stock,
+            Server(odoo_package, postgres, f'bench_ours_{size}') as ours,
+        ):
+            servers = {'stock': stock, 'ours': ours}
+            metas = {kind: db_meta(postgres, server.dbname) for kind, server in servers.items()}
+            # The pages of both databases in turn, request by request: the same moment for both.
+            measured = measure_pages(servers, metas)
+            for kind, server in servers.items():
+                entry = results[(kind, size)] = {'meta': metas[kind], 'pages': measured[kind]}
                 if size == largest:
+                    # One database at a time: each alone on the machine's two cores.
                     entry['signin'] = measure_sign_in(server, kind)
                     # Home, invoices and an invoice on both; ours also with its statement in place of the invoice.
                     signed_in = crowd_sign_in(server)
@@ -88,7 +95,9 @@ def main():
                         entry['crowd']['ours mix'] = measure_crowd(
                             server, postgres, kind, ['/my', '/my/invoices', '/my/statement?period=this_year'], signed_in
                         )
-                    entry['tx'] = measure_transactions(server, postgres, kind, meta)
+                    entry['tx'] = measure_transactions(server, postgres, kind, metas[kind])
+            for kind, server in servers.items():
+                entry = results[(kind, size)]
                 entry['rss'], entry['rss_total'] = server.peak_worker_rss, server.peak_total_rss
                 entry['gevent_spawns'] = len(server.gevent_spawns)
     report = render(results, build_times, time.time() - run_started, sizes)

@@ -3,7 +3,6 @@
 concurrent customers."""
 
 import datetime
-import itertools
 import statistics
 import threading
 import time
@@ -49,7 +48,7 @@ def db_meta(postgres, dbname):
 
 
 # The home with what its scripts ask for after it (bench_client.get_as_browser).
-HOME_AS_BROWSER = '/my, then its counters and cards'
+HOME_AS_BROWSER = "/my, then its counters and cards (at once)"
 
 
 def pages(kind, meta):
@@ -76,29 +75,34 @@ def pages(kind, meta):
     return stock + (ours if kind == 'ours' else [])
 
 
-def measure_pages(server, kind, meta):
-    session = sign_in(server.url, MAIN_LOGIN)
-    results = {}
-    for name, url in pages(kind, meta):
-        n = N_REQUESTS
-        warmup = 3
-        if 'PDF' in name:
-            warmup = 1
-        server.new_log_lines()
+def measure_pages(servers, metas):
+    """Every page on the databases of ``servers`` ({kind: Server}, served at once) in turn, request by request
+    (bench_client.time_requests); a page of ours alone on ours. Returns {kind: {page: result}}."""
+    sessions = {kind: sign_in(server.url, MAIN_LOGIN) for kind, server in servers.items()}
+    urls = {kind: dict(pages(kind, metas[kind])) for kind in servers}
+    results = {kind: {} for kind in servers}
+    for name, _url in pages('ours', metas['ours']):
+        kinds = [kind for kind in servers if name in urls[kind]]
+        for kind in kinds:
+            servers[kind].new_log_lines()
         as_browser = name == HOME_AS_BROWSER
-        result = time_requests(
-            session, server.url + url, n, warmup=warmup, get=get_as_browser if as_browser else get_page
+        timed = time_requests(
+            {kind: (sessions[kind], servers[kind].url + urls[kind][name]) for kind in kinds},
+            N_REQUESTS,
+            warmup=1 if 'PDF' in name else 3,
+            get=get_as_browser if as_browser else get_page,
         )
-        lines = server.new_log_lines()
-        if as_browser:  # the queries of the page and of what it asked for, added up per load
-            per_path = [query_counts(lines, path) for path in ('/my', '/my/counters', '/my/account_summary')]
-            counts = [sum(load) for load in itertools.zip_longest(*per_path, fillvalue=0)]
-        else:
+        for kind in kinds:
+            url, result = urls[kind][name], timed[kind]
+            lines = servers[kind].new_log_lines()
             counts = query_counts(lines, url)
-        result['queries'] = statistics.median(counts) if counts else None
-        result['queries_max'] = max(counts) if counts else None
-        results[name] = result
-        say(f"  {kind} {name}: {fmt_result(result)}")
+            if as_browser and counts:  # the queries of the page and of what it asked for, per load (mean)
+                extra = sum(sum(query_counts(lines, path)) for path in ('/my/counters', '/my/account_summary'))
+                counts = [round((sum(counts) + extra) / len(counts), 1)]
+            result['queries'] = statistics.median(counts) if counts else None
+            result['queries_max'] = max(counts) if counts else None
+            results[kind][name] = result
+            say(f"  {kind} {name}: {fmt_result(result)}")
     return results
 
 

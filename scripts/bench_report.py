@@ -27,7 +27,8 @@ def render(results, build_times, total, sizes):
         '',
         f"Odoo 18 `--workers=2` on {os.cpu_count()} cores; sizes = posted invoices of one customer company "
         f"(+10 % credit notes, 65 % paid, 2.5 % partially paid, orders and quotations). Times in ms over "
-        f"n requests after warm-up; queries = SQL queries per request (median, from the werkzeug log).",
+        f"n requests after warm-up, both databases served at once and asked in turn, request by request; "
+        f"queries = SQL queries per request (median, from the werkzeug log).",
         '',
     ]
     out += [
