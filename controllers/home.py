@@ -3,7 +3,7 @@ from odoo.http import request
 from odoo.osv.expression import AND
 
 from odoo.addons.account.controllers import portal
-from odoo.addons.customer_portal.models.res_company_portal_section import PORTAL_SECTION_FIELDS
+from odoo.addons.customer_portal.models.res_company import PORTAL_SECTION_FIELDS
 from odoo.addons.customer_portal.tools.portal_sections import PORTAL_SECTION_COUNTERS
 
 

@@ -4,6 +4,8 @@ from odoo.http import request
 from ..models.res_partner import PORTAL_DETAILS_FIELDS
 from . import home
 
+# A child of the customer company by kind: its name in the URLs, templates and messages.
+DETAILS_CHILD_NAMES = {'delivery': 'address', 'contact': 'contact'}
 # The messages of /my/details after a save (?saved=...).
 SAVED_MESSAGES = ('company', 'address', 'contact', 'address_archived', 'contact_archived')
 # The headers stock's /my/account sends with its form.
@@ -108,26 +110,7 @@ class PortalAccount(home.PortalAccount):
         sitemap=False,
     )
     def portal_my_details_address(self, address_id=None, **post):
-        customer = self._my_details_customer()
-        request.env.user.partner_id._check_portal_permission('edit')  # A9: 403, nothing changed
-        Partner = request.env['res.partner'].sudo()
-        address = self._my_details_child(customer, 'delivery', address_id) if address_id is not None else Partner
-        errors, form = {}, {}
-        if request.httprequest.method == 'POST':
-            form = self._my_details_form('delivery', post)
-            address, errors = customer._portal_save_address(address, form)
-            if not errors:
-                return request.redirect('/my/details?saved=address')
-        return self._render_my_details(
-            'customer_portal.portal_my_details_address',
-            {
-                'page_name': 'cp_details_address',
-                'customer': customer.sudo(),
-                'address': address,
-                'errors': errors,
-                'form': form,
-            },
-        )
+        return self._portal_my_details_child_page('delivery', address_id, post)
 
     @http.route(
         ['/my/details/contact/new', '/my/details/contact/<int:contact_id>'],
@@ -138,27 +121,26 @@ class PortalAccount(home.PortalAccount):
         sitemap=False,
     )
     def portal_my_details_contact(self, contact_id=None, **post):
+        return self._portal_my_details_child_page('contact', contact_id, post)
+
+    def _portal_my_details_child_page(self, kind, child_id, post):
+        """The form of a shipping address or contact person (``kind``), a new one when ``child_id`` is None;
+        a POST saves it and goes back to My Details, or shows the form again with what was wrong."""
         customer = self._my_details_customer()
         request.env.user.partner_id._check_portal_permission('edit')  # A9: 403, nothing changed
+        name = DETAILS_CHILD_NAMES[kind]
         Partner = request.env['res.partner'].sudo()
-        contact = self._my_details_child(customer, 'contact', contact_id) if contact_id is not None else Partner
+        child = self._my_details_child(customer, kind, child_id) if child_id is not None else Partner
         errors, form = {}, {}
         if request.httprequest.method == 'POST':
-            form = self._my_details_form('contact', post)
-            contact, errors = customer._portal_save_contact(contact, form)
+            form = self._my_details_form(kind, post)
+            child, errors = customer._portal_save_details(kind, child, form)
             if not errors:
-                return request.redirect('/my/details?saved=contact')
-        return self._render_my_details(
-            'customer_portal.portal_my_details_contact',
-            {
-                'page_name': 'cp_details_contact',
-                'customer': customer.sudo(),
-                'contact': contact,
-                'can_edit_email': not contact or customer._portal_can_edit_email(contact),
-                'errors': errors,
-                'form': form,
-            },
-        )
+                return request.redirect(f'/my/details?saved={name}')
+        values = {'page_name': f'cp_details_{name}', 'customer': customer.sudo(), name: child, 'errors': errors}
+        if kind == 'contact':
+            values['can_edit_email'] = not child or customer._portal_can_edit_email(child)
+        return self._render_my_details(f'customer_portal.portal_my_details_{name}', {**values, 'form': form})
 
     @http.route(
         ['/my/details/address/<int:address_id>/archive', '/my/details/contact/<int:contact_id>/archive'],
@@ -175,9 +157,7 @@ class PortalAccount(home.PortalAccount):
         child = self._my_details_child(customer, kind, address_id if address_id is not None else contact_id)
         errors = customer._portal_archive_details_child(kind, child)
         if not errors:
-            return request.redirect(
-                '/my/details?saved=%s' % ('address_archived' if kind == 'delivery' else 'contact_archived')
-            )
+            return request.redirect(f'/my/details?saved={DETAILS_CHILD_NAMES[kind]}_archived')
         return self._render_my_details(
             'customer_portal.portal_my_details_overview',
             {

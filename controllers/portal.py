@@ -59,7 +59,7 @@ class CustomerPortal(portal.CustomerPortal):
     def _get_page_view_values(self, document, access_token, values, session_history, no_breadcrumbs, **kwargs):
         # EXTENDS portal: the customer's view of an invoice, quotation or order is recorded (A6), the one
         # place every document page passes through; the model decides who is recorded (never staff).
-        if hasattr(document, '_portal_record_view'):
+        if isinstance(document, request.env.registry['customer_portal.document.view.mixin']):
             document._portal_record_view(access_token=access_token)
         return super()._get_page_view_values(document, access_token, values, session_history, no_breadcrumbs, **kwargs)
 

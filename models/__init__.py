@@ -26,11 +26,8 @@ from . import portal_wizard
 from . import portal_wizard_user
 from . import rating_rating
 from . import res_company
-from . import res_company_portal_section
 from . import res_config_settings
 from . import res_partner
-from . import res_partner_portal_access
-from . import res_partner_portal_permission
 from . import res_users
 from . import res_users_backup_code
 from . import res_users_mfa_attempt

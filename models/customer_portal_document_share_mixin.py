@@ -5,7 +5,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, consteq, email_normalize, email_split, formataddr
+from odoo.tools import consteq, email_normalize, email_split, formataddr
+
+from ..tools.document_rows import count_document_rows, document_rows_action
 
 # A name or message may hold no control character but the message's line breaks and tabs.
 CONTROL_CHARS_RE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
@@ -34,29 +36,16 @@ class CustomerPortalDocumentShareMixin(models.AbstractModel):
     )
 
     def _compute_portal_share_link_count(self):
-        counts = dict(
-            self.env['customer_portal.share.link']
-            .sudo()
-            ._read_group(
-                [('res_model', '=', self._name), ('res_id', 'in', [rid for rid in self.ids if rid])],
-                ['res_id'],
-                ['__count'],
-            )
-        )
+        counts = count_document_rows(self.env['customer_portal.share.link'], self)
         for record in self:
             record.portal_share_link_count = counts.get(record.id, 0)
 
     def action_view_portal_share_links(self):
         """The recipients' links of this document: who, created, expires, last opened, Revoke."""
         self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Shared With"),
-            'res_model': 'customer_portal.share.link',
-            'view_mode': 'list,form',
-            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
-            'context': {'create': False},
-        }
+        return document_rows_action(
+            self.env['customer_portal.share.link'], self, self.env._("Shared With"), 'list,form'
+        )
 
     # ------------------------------------------------------------
     # Links of Send and Share
@@ -193,15 +182,10 @@ class CustomerPortalDocumentShareMixin(models.AbstractModel):
 
     def _portal_forward_check_daily_limit(self, user, count):
         """Refuse a forward that takes ``user`` over the company's recipients per day (24 hours), counted
-        from the links of their earlier forwards. Forwards of one customer are serialized meanwhile."""
+        from the links of their earlier forwards. Two forwards of ``user`` at the same moment: the second is
+        retried once the first is stored, and counts it (res.partner._lock_portal_rate_limit)."""
         company = self.company_id.sudo()
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                2011,  # forwards (issue 11)
-                self.partner_id.commercial_partner_id.id,
-            )
-        )
+        user.partner_id.sudo()._lock_portal_rate_limit()
         sent = (
             self.env['customer_portal.share.link']
             .sudo()

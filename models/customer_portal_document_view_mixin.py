@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL, format_datetime
 
+from ..tools.document_rows import count_document_rows, document_rows_action
+
 
 class CustomerPortalDocumentViewMixin(models.AbstractModel):
     """A document whose views by the customer are recorded (A6): invoices, quotations and orders.
@@ -79,29 +81,16 @@ class CustomerPortalDocumentViewMixin(models.AbstractModel):
         return [('id', 'in' if viewed else 'not in', query)]
 
     def _compute_portal_view_count(self):
-        counts = dict(
-            self.env['customer_portal.document.view']
-            .sudo()
-            ._read_group(
-                [('res_model', '=', self._name), ('res_id', 'in', [rid for rid in self.ids if rid])],
-                ['res_id'],
-                ['__count'],
-            )
-        )
+        counts = count_document_rows(self.env['customer_portal.document.view'], self)
         for record in self:
             record.portal_view_count = counts.get(record.id, 0)
 
     def action_view_portal_views(self):
         """The full history of the customer's views of this document, every version."""
         self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Customer Views"),
-            'res_model': 'customer_portal.document.view',
-            'view_mode': 'list',
-            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
-            'context': {'create': False},
-        }
+        return document_rows_action(
+            self.env['customer_portal.document.view'], self, self.env._("Customer Views"), 'list'
+        )
 
     # ------------------------------------------------------------
     # Recording a view (portal) and a new version (sending)

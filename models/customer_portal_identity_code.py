@@ -21,8 +21,6 @@ SEND_WINDOW = timedelta(minutes=15)
 GATED_MODELS = ('account.move', 'sale.order')
 # Session key of the documents whose code the browser entered: "<model>,<id>" strings.
 SESSION_KEY = 'customer_portal_identity_unlocked'
-# The optional per-recipient links (issue 11 item 2), looked up when their model is installed.
-SHARE_LINK_MODEL = 'customer_portal.share.link'
 
 
 class CustomerPortalIdentityCode(models.Model):
@@ -84,14 +82,12 @@ class CustomerPortalIdentityCode(models.Model):
     def _get_share_link(self, document, access_token):
         """The per-recipient link (issue 11 item 2) of ``access_token`` for ``document``, or the one
         through which this browser opened it (its sub-pages carry the document's own token); None
-        for stock's token alone. Looked up only when that model is installed."""
-        if SHARE_LINK_MODEL not in self.env:
-            return None
-        Link = self.env[SHARE_LINK_MODEL].sudo()
+        for stock's token alone."""
+        Link = self.env['customer_portal.share.link'].sudo()
         link = None
-        if access_token and isinstance(access_token, str) and hasattr(Link, '_get_by_token'):
+        if access_token and isinstance(access_token, str):
             link = Link._get_by_token(document._name, document.id, access_token)
-        if not link and request and hasattr(Link, '_get_by_session'):
+        if not link and request:
             link = Link._get_by_session(document._name, document.id, request.session)
         return link or None
 

@@ -69,7 +69,7 @@ class MailThread(models.AbstractModel):
             and isinstance(token, str)
             and token
             and isinstance(thread_id, int)
-            and hasattr(self, '_portal_share_links_apply')
+            and isinstance(self, self.pool['customer_portal.document.share.mixin'])
         ):
             # Issue 11: the chatter of a document opened by a recipient's own link takes that link's token
             # as stock's takes the document's.
@@ -78,7 +78,7 @@ class MailThread(models.AbstractModel):
         if (
             thread
             and request
-            and hasattr(thread, '_portal_stock_token_refused')
+            and isinstance(thread, self.pool['customer_portal.document.share.mixin'])
             and thread._portal_stock_token_refused(token, request.session)
         ):
             # Issue 11: "Only Per-Recipient Links" refuses the document's own token on its chatter too.
@@ -97,7 +97,8 @@ class MailThread(models.AbstractModel):
         user = self.env.user
         if (
             self.env.context.get('portal_customer_comment')
-            and hasattr(self, '_portal_record_view')  # invoices, quotations, orders; the bridges tell their own
+            # invoices, quotations, orders; the bridges tell their own
+            and isinstance(self, self.pool['customer_portal.document.view.mixin'])
             and (user._is_public() or user.share)
             and message.sudo().message_type == 'comment'
             and not message.sudo().subtype_id.internal

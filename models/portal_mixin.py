@@ -17,7 +17,7 @@ class PortalMixin(models.AbstractModel):
             cache is not None
             and pid
             and share_token
-            and hasattr(self, '_portal_share_links_apply')
+            and isinstance(self, self.pool['customer_portal.document.share.mixin'])
             and self._portal_share_links_apply()
         ):
             partner = self.env['res.partner'].sudo().browse(pid)

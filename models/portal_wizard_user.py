@@ -1,7 +1,7 @@
 # Part of customer_portal. See LICENSE file for full copyright and licensing details.
 from odoo import api, fields, models
 
-from .res_partner_portal_permission import PORTAL_PERMISSION_FIELDS, PORTAL_PERMISSION_PRESETS
+from .res_partner import PORTAL_PERMISSION_FIELDS, PORTAL_PERMISSION_PRESETS
 
 
 class PortalWizardUser(models.TransientModel):

@@ -23,7 +23,7 @@ class ResConfigSettings(models.TransientModel):
     portal_activity_notify = fields.Boolean(related='company_id.portal_activity_notify', readonly=False)
     portal_activity_user_ids = fields.Many2many(related='company_id.portal_activity_user_ids', readonly=False)
     portal_comment_email = fields.Boolean(related='company_id.portal_comment_email', readonly=False)
-    # P18: the portal sections (models/res_company_portal_section.py).
+    # P18: the portal sections (models/res_company.py).
     portal_show_invoices = fields.Boolean(related='company_id.portal_show_invoices', readonly=False)
     portal_show_estimates = fields.Boolean(related='company_id.portal_show_estimates', readonly=False)
     portal_show_statements = fields.Boolean(related='company_id.portal_show_statements', readonly=False)

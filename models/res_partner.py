@@ -1,11 +1,15 @@
+import base64
 import re
+from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date, single_email_re
+from odoo.http import request
+from odoo.tools import SQL, email_normalize, format_date, format_datetime, single_email_re
 
+from odoo.addons.base.models.res_partner import _lang_get
 from odoo.addons.base.models.res_users import check_identity
 
 # The figures of the Balance Summary (C1), see ResPartner._get_portal_balance_summary.
@@ -24,6 +28,33 @@ PORTAL_ADDRESS_FIELDS = ('street', 'street2', 'zip', 'city', 'state_id', 'countr
 PORTAL_DETAILS_MAX_LENGTH = 256
 # Control characters (NUL makes PostgreSQL refuse the query), and line or paragraph separators.
 PORTAL_DETAILS_FORBIDDEN_RE = re.compile('[\x00-\x1f\x7f\u2028\u2029]')
+# A1-A5: the portal invitation. Own status of a contact; a customer's (portal_customer_state) is the
+# furthest of its contacts'.
+PORTAL_INVITATION_STATES = [
+    ('not_invited', "Not invited"),
+    ('revoked', "Access revoked"),
+    ('invited', "Invited"),
+    ('accepted', "Accepted"),
+]
+STATE_RANK = {state: rank for rank, (state, _label) in enumerate(PORTAL_INVITATION_STATES)}
+# P5: a visitor may ask for a sign-up invitation at most once per this delay per contact.
+SIGNUP_RESEND_DELAY = timedelta(minutes=15)
+# A9: permission name (the API's word) -> field of res.partner.
+PORTAL_PERMISSION_FIELDS = {
+    'view': 'portal_can_view',
+    'pay': 'portal_can_pay',
+    'approve': 'portal_can_approve',
+    'tickets': 'portal_can_raise_tickets',
+    'edit': 'portal_can_edit_details',
+    'forward': 'portal_can_forward',
+    'upload': 'portal_can_upload',
+}
+# Preset -> the permissions it grants (every other one is withdrawn).
+PORTAL_PERMISSION_PRESETS = {
+    'view': ('view',),
+    'view_pay': ('view', 'pay'),
+    'all': tuple(PORTAL_PERMISSION_FIELDS),
+}
 
 
 class ResPartner(models.Model):
@@ -559,9 +590,10 @@ class ResPartner(models.Model):
         return Markup('<ul>%s</ul>') % Markup().join(lines)
 
     def _portal_save_details(self, kind, record, values):
-        """Validate and save ``values`` on ``record`` (of ``kind``; an empty recordset creates one), log
-        who changed what, before and after, on this customer company's chatter and notify the business
-        (P6). Nothing is saved when anything is wrong. Returns ``(record, errors)``."""
+        """Validate and save ``values`` on ``record`` (of ``kind``: 'company', a shipping address 'delivery'
+        or a contact person 'contact'; an empty recordset creates one, and a new contact person gets no
+        portal access), log who changed what, before and after, on this customer company's chatter and
+        notify the business (P6). Nothing is saved when anything is wrong. Returns ``(record, errors)``."""
         self.ensure_one()
         record = record.sudo()
         clean, errors = self._portal_clean_details(kind, record, values)
@@ -622,15 +654,6 @@ class ResPartner(models.Model):
         Returns the errors (empty: saved)."""
         return self._portal_save_details('company', self, values)[1]
 
-    def _portal_save_address(self, address, values):
-        """Add (``address`` empty) or change a shipping address. Returns ``(address, errors)``."""
-        return self._portal_save_details('delivery', address, values)
-
-    def _portal_save_contact(self, contact, values):
-        """Add (``contact`` empty) or change a contact person; never gives them portal access.
-        Returns ``(contact, errors)``."""
-        return self._portal_save_details('contact', contact, values)
-
     def _portal_archive_details_child(self, kind, child):
         """Archive a shipping address or contact person of this customer company. Returns the errors."""
         self.ensure_one()
@@ -663,3 +686,406 @@ class ResPartner(models.Model):
         except (ValidationError, UserError) as exc:
             return {'form': exc.args[0]}
         return {}
+
+    # ------------------------------------------------------------
+    # What a portal contact may do (A9): permissions, presets, checks, the log of a change
+    # ------------------------------------------------------------
+
+    # Everything by default, as stock: every portal contact may do all the portal offers.
+    portal_can_view = fields.Boolean(
+        string="View and Download Documents",
+        default=True,
+        help="This contact sees the company's invoices, estimates, orders, statements, payments, credit notes, "
+        "documents, projects, subscriptions, tickets and shipments in the portal and downloads them.",
+    )
+    portal_can_pay = fields.Boolean(
+        string="Pay", default=True, help="This contact pays invoices and orders online from the portal."
+    )
+    portal_can_approve = fields.Boolean(
+        string="Accept Estimates and Approve Time Entries",
+        default=True,
+        help="This contact accepts or declines estimates and approves or declines time entries in the portal.",
+    )
+    portal_can_raise_tickets = fields.Boolean(
+        string="Raise Tickets", default=True, help="This contact raises support tickets and replies to them."
+    )
+    portal_can_edit_details = fields.Boolean(
+        string="Edit Company Details and Contacts",
+        default=True,
+        help="This contact edits the company's name, addresses and phone and its contact persons in the portal.",
+    )
+    portal_can_forward = fields.Boolean(
+        string="Forward Documents",
+        default=True,
+        help="This contact forwards documents to other people by email from the portal.",
+    )
+    portal_can_upload = fields.Boolean(
+        string="Upload Documents", default=True, help="This contact uploads documents to the portal."
+    )
+    portal_permission_preset = fields.Selection(
+        [('view', "View only"), ('view_pay', "View and pay"), ('all', "Everything"), ('custom', "Custom")],
+        string="Portal Permissions",
+        compute='_compute_portal_permission_preset',
+        inverse='_inverse_portal_permission_preset',
+        help="What this contact may do in the customer portal. Choose a preset or tick the single permissions.",
+    )
+
+    @api.depends(*PORTAL_PERMISSION_FIELDS.values())
+    def _compute_portal_permission_preset(self):
+        for partner in self:
+            granted = set(partner._get_portal_permissions())
+            partner.portal_permission_preset = next(
+                (preset for preset, names in PORTAL_PERMISSION_PRESETS.items() if granted == set(names)), 'custom'
+            )
+
+    def _inverse_portal_permission_preset(self):
+        for partner in self:
+            values = partner._get_portal_preset_values(partner.portal_permission_preset)
+            if values:
+                partner.write(values)
+
+    @api.onchange('portal_permission_preset')
+    def _onchange_portal_permission_preset(self):
+        values = self._get_portal_preset_values(self.portal_permission_preset)
+        if values:
+            self.update(values)
+
+    @api.model
+    def _get_portal_preset_values(self, preset):
+        """The permission fields a preset sets, or {} for "Custom" (or no preset)."""
+        names = PORTAL_PERMISSION_PRESETS.get(preset)
+        if names is None:
+            return {}
+        return {field: name in names for name, field in PORTAL_PERMISSION_FIELDS.items()}
+
+    def _get_portal_permissions(self):
+        """The permissions (names of PORTAL_PERMISSION_FIELDS) this contact holds."""
+        self.ensure_one()
+        # sudo: the permissions are read for the contact acting in the portal; no other field of it.
+        partner_sudo = self.sudo()
+        return [name for name, field in PORTAL_PERMISSION_FIELDS.items() if partner_sudo[field]]
+
+    # ------------------------------------------------------------
+    # The API of the routes and templates
+    # ------------------------------------------------------------
+
+    def _has_portal_permission(self, permission):
+        """Whether this contact may do ``permission`` (a key of PORTAL_PERMISSION_FIELDS) in the portal.
+        For templates (buttons shown or not) and routes; read from the database on every request, so a
+        change takes effect on the contact's next request in every open session."""
+        self.ensure_one()
+        field = PORTAL_PERMISSION_FIELDS.get(permission)
+        if field is None:
+            raise ValueError(f"Unknown portal permission: {permission!r}")
+        # sudo: the contact's own permission; the portal user may read its partner anyway.
+        return bool(self.sudo()[field])
+
+    @api.model
+    def _portal_user_may(self, permission):
+        """Whether the current user may do ``permission`` in the portal: an internal user always may (a
+        preview), a portal user as its contact's permissions say. For the models' "has to be paid / signed"
+        that decide the portal's buttons. The user is the request's: the portal reads its documents as
+        superuser (portal's _document_check_access), which is not who acts."""
+        user = request.env.user if request and request.env.uid else self.env.user
+        return not user.share or user.partner_id._has_portal_permission(permission)
+
+    def _check_portal_permission(self, permission):
+        """Raise an AccessError with a message for the customer unless this contact may do ``permission``.
+        Call it first in every route that acts (before anything is written): a portal route answers 403
+        with the message, a JSON route an error with it."""
+        if not self._has_portal_permission(permission):
+            raise AccessError(self._get_portal_permission_error(permission))
+
+    def _get_portal_permission_error(self, permission):
+        messages = {
+            'view': self.env._("Your portal access does not allow you to view or download documents."),
+            'pay': self.env._("Your portal access does not allow you to make payments."),
+            'approve': self.env._(
+                "Your portal access does not allow you to accept or decline estimates or approve time entries."
+            ),
+            'tickets': self.env._("Your portal access does not allow you to raise support tickets."),
+            'edit': self.env._("Your portal access does not allow you to edit your company's details and contacts."),
+            'forward': self.env._("Your portal access does not allow you to forward documents."),
+            'upload': self.env._("Your portal access does not allow you to upload documents."),
+        }
+        return "%s %s" % (
+            messages[permission],
+            self.env._("Ask the person who manages your company's portal access to change your permissions."),
+        )
+
+    def _is_portal_section_visible(self, section, company=None):
+        """Whether this contact sees the portal section ``section`` (P18 keys, see
+        res.company._get_portal_section_fields): the company shows it and the contact may view documents."""
+        self.ensure_one()
+        company = company or self.env.user.company_id
+        return company._is_portal_section_enabled(section) and self._has_portal_permission('view')
+
+    # ------------------------------------------------------------
+    # Changes of permissions and portal language: who may make them, their log, their effect
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # EXTENDS base: a change of portal permissions is the business's (a portal user never writes its own),
+        # and it is logged on the customer company's chatter with who made it (A9). A new portal language
+        # becomes the language of the customer's existing portal users (A5).
+        fields_changed = [field for field in PORTAL_PERMISSION_FIELDS.values() if field in vals]
+        if fields_changed and self.env.user.share and not self.env.su:
+            raise AccessError(self.env._("Only the business may change portal permissions."))
+        before = {partner: {field: partner[field] for field in fields_changed} for partner in self if fields_changed}
+        res = super().write(vals)
+        for partner, old in before.items():
+            changes = [field for field in fields_changed if old[field] != partner[field]]
+            if changes:
+                partner._log_portal_permission_change(changes)
+        if vals.get('portal_lang'):
+            for partner in self.filtered(lambda p: p == p.commercial_partner_id):
+                users = partner._get_portal_access_users().filtered(lambda u: u.active and u._is_portal())
+                users.partner_id.filtered(lambda p: p.lang != vals['portal_lang']).lang = vals['portal_lang']
+        return res
+
+    def _log_portal_permission_change(self, changed_fields):
+        self.ensure_one()
+        on, off = self.env._("allowed"), self.env._("not allowed")
+        lines = Markup('').join(
+            Markup('<li>%s: %s</li>') % (self._fields[field]._description_string(self.env), on if self[field] else off)
+            for field in changed_fields
+        )  # fmt: skip
+        body = Markup('<p>%s</p><ul>%s</ul>') % (
+            self.env._(
+                "Portal permissions of %(contact)s changed by %(user)s:",
+                contact=self.name or self.display_name,
+                user=self.env.user.name,
+            ),
+            lines,
+        )
+        # sudo: the log is the business's record of the change, whoever may read the customer.
+        self.commercial_partner_id.sudo().message_post(
+            body=body, message_type='notification', subtype_xmlid='mail.mt_note'
+        )
+
+    # ------------------------------------------------------------
+    # Bringing customers in (A1-A5, C16, P5): invitation status, portal language, "Allow portal access"
+    # ------------------------------------------------------------
+
+    portal_invitation_state = fields.Selection(
+        PORTAL_INVITATION_STATES,
+        string="Portal Invitation",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Where this contact stands with the customer portal.",
+    )
+    portal_invitation_date = fields.Datetime(
+        string="Portal Invited On",
+        copy=False,
+        readonly=True,
+        help="When the last portal invitation was sent; sign-up links of earlier invitations no longer work.",
+    )
+    portal_accepted_date = fields.Datetime(
+        string="Portal Accepted On", copy=False, readonly=True, help="When this contact first signed in."
+    )
+    portal_invitation_queued = fields.Boolean(
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Enable Portal asked for an invitation, which the cron sends shortly.",
+    )
+    portal_invitation_status = fields.Char(string="Portal Status", compute='_compute_portal_invitation_status')
+    portal_customer_state = fields.Selection(
+        PORTAL_INVITATION_STATES,
+        string="Portal Access",
+        compute='_compute_portal_customer_state',
+        store=True,
+        help="The furthest invitation status among this customer and its contacts.",
+    )
+    portal_lang = fields.Selection(
+        _lang_get,
+        string="Portal Language",
+        compute='_compute_portal_lang',
+        store=True,
+        readonly=False,
+        help="The language of the portal, the invitation and our emails and PDFs for this customer's contacts "
+        "(default: the customer's language). Changing it changes the language of its existing portal users; "
+        "each contact may still choose their own in the portal.",
+    )
+    portal_allow_access = fields.Boolean(
+        string="Allow portal access",
+        store=False,
+        help="Invite this customer to the portal when it is saved (an email address is required).",
+    )
+
+    @api.depends(
+        'portal_invitation_state', 'portal_invitation_date', 'portal_accepted_date',
+        'child_ids.portal_invitation_state', 'child_ids.portal_invitation_date', 'child_ids.portal_accepted_date',
+    )  # fmt: skip
+    @api.depends_context('lang', 'tz')
+    def _compute_portal_invitation_status(self):
+        """A contact's own status; a company's is the furthest of its own and its contacts' (who, in brackets)."""
+        labels = dict(self._fields['portal_invitation_state']._description_selection(self.env))
+        for partner in self:
+            candidates = partner | partner.child_ids if partner.is_company else partner
+            best = max(
+                candidates,
+                key=lambda p: (
+                    STATE_RANK[p.portal_invitation_state or 'not_invited'],
+                    str(p.portal_invitation_date or ''),
+                ),
+            )
+            state = best.portal_invitation_state or 'not_invited'
+            if state == 'invited' and best.portal_invitation_date:
+                status = self.env._("Invited on %s", format_datetime(self.env, best.portal_invitation_date))
+            elif state == 'accepted' and best.portal_accepted_date:
+                status = self.env._("Accepted on %s", format_datetime(self.env, best.portal_accepted_date))
+            else:
+                status = labels[state]
+            if best != partner and state != 'not_invited':
+                status = f"{status} ({best.name})"
+            partner.portal_invitation_status = status
+
+    @api.depends('portal_invitation_state', 'child_ids.portal_invitation_state')
+    def _compute_portal_customer_state(self):
+        for partner in self:
+            states = [partner.portal_invitation_state or 'not_invited'] + [
+                child.portal_invitation_state or 'not_invited' for child in partner.child_ids
+            ]
+            partner.portal_customer_state = max(states, key=STATE_RANK.get)
+
+    @api.depends('lang')
+    def _compute_portal_lang(self):
+        for partner in self:
+            partner.portal_lang = partner.lang
+
+    @api.model
+    def _portal_invitation_state_init(self):
+        """At install: the status of the contacts who already have a portal user."""
+        users = self.env['res.users'].sudo().with_context(active_test=False).search([('share', '=', True)])
+        for user in users.filtered(lambda u: u._is_portal() and not u.partner_id.portal_invitation_state):
+            accepted = user.active and user.login_date
+            user.partner_id.write({
+                'portal_invitation_state': 'accepted' if accepted else 'invited' if user.active else 'revoked',
+                'portal_accepted_date': user.login_date if accepted else False,
+                'portal_invitation_date': user.create_date,
+            })  # fmt: skip
+
+    # ------------------------------------------------------------
+    # A2 "Allow portal access", A5 the portal language
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # EXTENDS base: "Allow portal access" (not stored) invites the new customer once it is created.
+        to_invite = [bool(vals.pop('portal_allow_access', False)) for vals in vals_list]
+        for vals, invite in zip(vals_list, to_invite, strict=True):
+            if invite and not email_normalize(vals.get('email') or ''):
+                raise UserError(
+                    self.env._(
+                        "%s has no valid email address: enter one to allow portal access, or untick "
+                        "\u201cAllow portal access\u201d.",
+                        vals.get('name') or self.env._("This customer"),
+                    )
+                )
+        partners = super().create(vals_list)
+        invited = partners.browse([p.id for p, invite in zip(partners, to_invite, strict=True) if invite])
+        if invited:
+            self.env['portal.wizard']._portal_grant(invited)
+        return partners
+
+    def _get_portal_access_users(self):
+        """The users (archived included) of this customer and its contacts, sudo."""
+        self.ensure_one()
+        contacts = self.with_context(active_test=False).sudo().search([('id', 'child_of', self.ids)])
+        return contacts.user_ids
+
+    def _get_portal_primary_contact(self):
+        """The contact a customer's invitation goes to (A3, P5): the company's own email, else its first
+        contact person with an email."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        if email_normalize(commercial.email or ''):
+            return commercial
+        contacts = commercial.child_ids.filtered(
+            lambda c: c.type in ('contact', 'other') and email_normalize(c.email or '')
+        )
+        return contacts[:1]
+
+    # ------------------------------------------------------------
+    # A1 / A3 / A4 actions
+    # ------------------------------------------------------------
+
+    def action_open_portal_configure(self):
+        """A1: the customer's contacts, a box each for who has portal access."""
+        self.ensure_one()
+        return self.env['portal.wizard']._portal_configure_open(self.commercial_partner_id)
+
+    def action_enable_portal(self):
+        """A3 (customer list, action menu): invite the primary contact of each selected customer."""
+        return self.env['portal.wizard']._portal_enable_customers(self)
+
+    def action_portal_reinvite(self):
+        """A4: send the invitation again (a new sign-up link; the one sent before stops working)."""
+        self.ensure_one()
+        self.env['portal.wizard']._portal_grant(self, reinvite=True)
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'message': self.env._("Invitation sent again to %s.", self.email),
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
+            },
+        }
+
+    # ------------------------------------------------------------
+    # P5: a sign-up invitation asked for from a public invoice or payment page
+    # ------------------------------------------------------------
+
+    def _portal_signup_invite(self):
+        """Invite the primary contact of this customer (the email on record: a visitor never chooses where
+        it goes), at most once per SIGNUP_RESEND_DELAY. Returns ``(status, email)``: status is 'sent',
+        'recent' (sent a moment ago), 'exists' (already has an account), 'revoked' or 'no_email'."""
+        self.ensure_one()
+        customer = self.commercial_partner_id.sudo()
+        contact = customer._get_portal_primary_contact()
+        if not contact:
+            return 'no_email', ''
+        if (
+            contact.portal_invitation_date
+            and contact.portal_invitation_date > fields.Datetime.now() - SIGNUP_RESEND_DELAY
+        ):
+            return 'recent', contact.email
+        users = customer._get_portal_access_users()
+        active = users.filtered('active')
+        contact_user = active.filtered(lambda u: u.partner_id == contact)
+        if active - contact_user or contact_user.login_date or (contact_user and not contact_user.share):
+            return 'exists', contact.email
+        if not contact_user and (contact.portal_invitation_state == 'revoked' or users):
+            return 'revoked', contact.email
+        # Invited but never signed in: the invitation again (its new link voids the one sent before).
+        self.env['portal.wizard'].sudo()._portal_grant(contact, reinvite=True)
+        return 'sent', contact.email
+
+    @api.model
+    def _portal_mask_email(self, email):
+        """``email`` as a visitor may see it: the first letter of the name and the domain (b•••@acme.example)."""
+        name, _at, domain = (email or '').partition('@')
+        return f"{name[:1]}•••@{domain}" if name and domain else ''
+
+    # ------------------------------------------------------------
+    # A4: a new invitation voids the sign-up links sent before it
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_partner_from_token(self, token):
+        # EXTENDS auth_signup: also refuse a sign-up link issued before the last invitation (a re-invite
+        # voids the earlier ones). Stock's token has no issue date: it is its expiry minus its validity.
+        partner = super()._get_partner_from_token(token)
+        if not partner or partner.sudo().signup_type != 'signup' or not partner.sudo().portal_invitation_date:
+            return partner
+        try:
+            expiry = int.from_bytes(base64.urlsafe_b64decode(token.encode() + b'===')[1:9], 'little')
+        except ValueError:
+            return None
+        hours = int(self.env['ir.config_parameter'].sudo().get_param('auth_signup.signup.validity.hours', 144))
+        invited = partner.sudo().portal_invitation_date.timestamp()
+        issued = expiry - hours * 3600
+        return partner if issued >= int(invited) else None

@@ -42,6 +42,7 @@ from . import test_portal_onboarding
 from . import test_portal_onboarding_tour
 from . import test_document_view_sale
 from . import test_portal_forward
+from . import test_portal_forward_concurrency
 from . import test_portal_share_links
 from . import test_portal_reviews
 from . import test_portal_send_email

@@ -1,10 +1,15 @@
 import logging
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from lxml import html
+from psycopg2 import errors
 
-from odoo import Command
-from odoo.tests import new_test_user
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, new_test_user
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
@@ -107,3 +112,43 @@ class PortalHttpCase(PortalUserCommon, HttpCaseWithUserPortal):
     def _home_html(self):
         """The HTML of the home as the customer's browser shows it (``_home_page``)."""
         return html.tostring(self._home_page()[1], encoding='unicode')
+
+
+class ConcurrentRequestsCase(BaseCase):
+    """Two requests at the same moment, as real transactions on real cursors in threads. Their data is
+    committed: each class makes it in setUpClass and removes it in a class cleanup."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+    def _attempt(self, action, barrier=None):
+        """``action(env)`` in a transaction of its own, as a request: 'stored', 'refused' (UserError) or
+        'retried' (serialization error, which Odoo's request handling retries)."""
+        try:
+            # Committed when the block ends, rolled back when it raises (the commit may raise too).
+            with self.registry.cursor() as cr:
+                # The test runner holds the registry lock: give the cursor its registry directly.
+                cr.transaction = api.Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env.user.fetch(['login'])  # a request has read something (its snapshot is taken) before it acts
+                if barrier:
+                    barrier.wait(timeout=30)
+                action(env)
+        except errors.SerializationFailure:
+            return 'retried'
+        except UserError:
+            return 'refused'
+        return 'stored'
+
+    def _race(self, action):
+        """``action`` twice at the same moment: the sorted outcomes of ``_attempt``."""
+        barrier = threading.Barrier(2)
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            futures = [executor.submit(self._attempt, action, barrier) for _i in range(2)]
+            return sorted(future.result(timeout=120) for future in futures)
+
+    def _count(self, model, domain):
+        with self.registry.cursor() as cr:
+            return api.Environment(cr, SUPERUSER_ID, {})[model].search_count(domain)

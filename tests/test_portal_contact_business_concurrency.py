@@ -1,16 +1,11 @@
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
-from psycopg2 import errors
-
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
+
+from .common import ConcurrentRequestsCase
 
 
 @tagged('post_install', '-at_install')
-class TestPortalContactBusinessConcurrency(BaseCase):
+class TestPortalContactBusinessConcurrency(ConcurrentRequestsCase):
     """Two requests of one contact at the same moment, on real cursors in threads: the daily limits of
     reviews (P11) and emails (C14) hold. The second waits for the first, then fails with a serialization
     error (which Odoo's request handling retries); the retry counts what the first stored and is refused."""
@@ -18,7 +13,6 @@ class TestPortalContactBusinessConcurrency(BaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.company
@@ -56,42 +50,15 @@ class TestPortalContactBusinessConcurrency(BaseCase):
             env['res.company'].browse(cls.company_id).portal_reviews = cls.reviews_were_on
             env['res.partner'].browse([cls.contact_id, cls.customer_id]).unlink()
 
-    def _attempt(self, action, barrier=None):
-        """``action(env, contact)`` in a transaction of its own, as a request: 'stored', 'refused' (UserError)
-        or 'retried' (serialization error, which Odoo retries)."""
-        try:
-            # Committed when the block ends, rolled back when it raises (the commit may raise too).
-            with self.registry.cursor() as cr:
-                # The test runner holds the registry lock: give the cursor its registry directly.
-                cr.transaction = api.Transaction(self.registry)
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                contact = env['res.partner'].browse(self.contact_id)
-                contact.fetch(['name'])  # a request has read something (its snapshot is taken) before it acts
-                if barrier:
-                    barrier.wait(timeout=30)
-                action(env, contact)
-        except errors.SerializationFailure:
-            return 'retried'
-        except UserError:
-            return 'refused'
-        return 'stored'
-
-    def _race(self, action):
-        barrier = threading.Barrier(2)
-        with ThreadPoolExecutor(max_workers=2) as executor:
-            futures = [executor.submit(self._attempt, action, barrier) for _i in range(2)]
-            return sorted(future.result(timeout=120) for future in futures)
-
-    def _count(self, model, domain):
-        with self.registry.cursor() as cr:
-            return api.Environment(cr, SUPERUSER_ID, {})[model].search_count(domain)
-
     def test_fifth_review_race(self):
         """Two 5th reviews at once: one stored, the other retried and then refused; 5 reviews in all."""
 
-        def review(env, contact):
+        def review(env):
             env['rating.rating']._create_portal_review(
-                contact, '5', 'Racing', company=env['res.company'].browse(self.company_id)
+                env['res.partner'].browse(self.contact_id),
+                '5',
+                'Racing',
+                company=env['res.company'].browse(self.company_id),
             )
 
         self.assertEqual(self._race(review), ['retried', 'stored'])
@@ -101,9 +68,12 @@ class TestPortalContactBusinessConcurrency(BaseCase):
     def test_tenth_email_race(self):
         """Two 10th emails at once: one sent, the other retried and then refused; 10 emails in all."""
 
-        def send(env, contact):
+        def send(env):
             env['mail.mail']._portal_send_contact_email(
-                contact, 'Racing', 'Hello', company=env['res.company'].browse(self.company_id)
+                env['res.partner'].browse(self.contact_id),
+                'Racing',
+                'Hello',
+                company=env['res.company'].browse(self.company_id),
             )
 
         self.assertEqual(self._race(send), ['retried', 'stored'])

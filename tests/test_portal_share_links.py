@@ -207,3 +207,23 @@ class TestPortalShareLinks(PortalForwardCommon):
         self.assertTrue(mail)
         tokens = {self._token_of(m)[1] for m in mail}
         self.assertTrue(all(self.ShareLink._get_by_token('sale.order', self.so1.id, t) == link for t in tokens))
+
+    def test_share_wizard_link_to_copy_with_per_recipient_links_only(self):
+        """The Share wizard's link to copy: stock's link with the order's own token; with "Only Per-Recipient
+        Links", which refuses that token, the order's page without a token, where its reader signs in."""
+
+        def link_to_copy():
+            return (
+                self.env['portal.share']
+                .with_user(self.salesman)
+                .with_context(active_model='sale.order', active_id=self.so1.id)
+                .new({})
+                .share_link
+            )
+
+        self.so1._portal_ensure_token()
+        self.assertIn(f'access_token={self.so1.access_token}', link_to_copy())
+        self.company.portal_share_links_only = True
+        link = link_to_copy()
+        self.assertEqual(link, self.so1.get_base_url() + f'/my/orders/{self.so1.id}')
+        self.assertNotIn(self.so1.access_token, link)
