@@ -157,8 +157,9 @@ def jsonrpc(session, url, params):
 def as_browser_behind_proxy(session):
     """The session as the concurrent run uses it (issue 16): a connection refused or reset before any
     answer is retried, with backoff, as browsers (and a reverse proxy such as nginx, proxy_next_upstream)
-    do for a GET, and for the home's counters (a POST that only reads). Odoo's prefork listens with a backlog of 8 per worker (odoo/service/server.py) and its
-    workers answer HTTP/1.0, one connection per request, so 50 customers starting requests at once
+    do for a GET, and for the home's counters (a POST that only reads). Odoo's prefork listens with a
+    backlog of 8 per worker (odoo/service/server.py) and its workers answer HTTP/1.0, one connection per
+    request, so 50 customers starting requests at once
     overflow it and the kernel refuses or resets some connections: without a retry each was counted as an
     error although no customer would see one. The time of a retried request counts in its latency, and
     the number of retried requests is reported.
