@@ -18,7 +18,7 @@ publicWidget.registry.CustomerPortalHomeAccount = publicWidget.Widget.extend({
     async _loadCards() {
         let html = null;
         try {
-            // A session that ended answers with a redirect to the login page: not cards to show.
+            // A session that ended answers with a redirect to the login page: no cards to show.
             const response = await fetch(this.el.dataset.url, { redirect: "manual" });
             if (response.ok) {
                 html = await response.text();
