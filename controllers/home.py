@@ -54,7 +54,10 @@ class PortalAccount(portal.PortalAccount):
         addresses = customer_sudo.address_get(['invoice', 'delivery'])
         bulk_payment = company.sudo().portal_bulk_payment
         SaleOrder = request.env['sale.order']
+        sections = self._get_portal_sections_visible()
         return {
+            'portal_sections': sections,
+            'portal_credit_notes_enabled': sections['credit_notes'],
             'balance_summary': customer_sudo._get_portal_balance_summary(company=company, partner_ids=partner_ids),
             'last_payment': request.env['account.payment']
             .sudo()
@@ -70,7 +73,7 @@ class PortalAccount(portal.PortalAccount):
             'portal_pay_now_url': '/my/invoices/pay' if bulk_payment else '/my/invoices?filterby=unpaid',
             # The quotations awaiting the customer's answer (C9: _prepare_quotations_domain).
             'portal_estimates_count': self._count_portal_estimates(partner_ids)
-            if SaleOrder.has_access('read') and self._get_portal_sections_visible()['estimates']
+            if SaleOrder.has_access('read') and sections['estimates']
             else 0,
         }
 
@@ -134,12 +137,7 @@ class PortalAccount(portal.PortalAccount):
         shown. A customer's only: an internal user has no customer account to show."""
         if not request.env.user._is_portal():
             raise request.not_found()
-        sections = self._get_portal_sections_visible()
-        values = {
-            'portal_sections': sections,
-            **self._get_portal_home_account_values(),
-            'portal_credit_notes_enabled': sections['credit_notes'],
-        }
+        values = self._get_portal_home_account_values()
         return request.render(
             'customer_portal.portal_home_account', values, headers={'Cache-Control': 'private, no-store'}
         )
