@@ -3,7 +3,6 @@ from odoo.http import request
 from odoo.osv.expression import AND
 
 from odoo.addons.account.controllers import portal
-from odoo.addons.customer_portal.models.res_company import PORTAL_SECTION_FIELDS
 from odoo.addons.customer_portal.tools.portal_sections import PORTAL_SECTION_COUNTERS
 
 
@@ -15,7 +14,8 @@ class PortalAccount(portal.PortalAccount):
     def _prepare_home_portal_values(self, counters):
         # EXTENDS account: counters of the credit notes (P13) and retainer invoices (C7) entries; those of a
         # section the customer may not see (P18, A9) are not counted.
-        hidden = [counter for counter in counters if counter in self._get_disabled_portal_counters()]
+        disabled = self._get_disabled_portal_counters()
+        hidden = [counter for counter in counters if counter in disabled]
         counters = [counter for counter in counters if counter not in hidden]
         values = super()._prepare_home_portal_values(counters)
         values.update(dict.fromkeys(hidden, 0))
@@ -131,30 +131,29 @@ class PortalAccount(portal.PortalAccount):
         response.qcontext['portal_home_account_url'] = '/my/account_summary' if request.env.user._is_portal() else None
         return response
 
-    @http.route('/my/account_summary', type='http', auth='user', website=True, methods=['GET'], sitemap=False)
-    def portal_home_account(self, **kw):
-        """The home's balance summary, last payment, details and contacts (C1), asked by the home once it is
-        shown. A customer's only: an internal user has no customer account to show."""
+    @http.route('/my/account_summary', type='json', auth='user', website=True, sitemap=False)
+    def portal_home_account(self, counters=None, **kw):
+        """The rest of the home, asked by its script once it is shown, in one request: the counters of its
+        cards (stock's /my/counters, which portal.js would call up to three times) and the customer's
+        balance summary, last payment, details and contacts (C1). Odoo's workers answer one request per
+        connection: on the day everyone pays, each extra request of the home waits for a worker. A
+        customer's only: an internal user has no customer account to show."""
         if not request.env.user._is_portal():
             raise request.not_found()
-        values = self._get_portal_home_account_values()
-        return request.render(
-            'customer_portal.portal_home_account', values, headers={'Cache-Control': 'private, no-store'}
-        )
+        return {
+            'counters': self.counters(counters or []),
+            'cards': request.env['ir.ui.view']._render_template(
+                'customer_portal.portal_home_account', self._get_portal_home_account_values()
+            ),
+        }
 
     def _get_portal_sections_visible(self):
         """Section -> whether the caller sees it (P18: the company's switch; A9: the contact may view
         documents; an internal user previewing the portal sees sales orders, as their routes serve them)."""
         user = request.env.user
-        company = user.company_id
-        internal = user._is_internal()
-        partner = user.partner_id
-        return {
-            section: company._is_portal_section_enabled(section)
-            if internal
-            else partner._is_portal_section_visible(section, company)
-            for section in PORTAL_SECTION_FIELDS
-        } | ({'sales_orders': True} if internal else {})
+        if user._is_internal():
+            return user.company_id._get_portal_sections_enabled() | {'sales_orders': True}
+        return user.partner_id._get_portal_sections_visible(user.company_id)
 
     def _get_disabled_portal_counters(self):
         """Counters of the home's cards whose section the caller may not see."""

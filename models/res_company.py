@@ -523,9 +523,17 @@ class ResCompany(models.Model):
     def _is_portal_section_enabled(self, section):
         """Whether this company shows its customers the portal section ``section`` (a key of
         PORTAL_SECTION_FIELDS). A section whose bridge is not installed is off."""
-        self.ensure_one()
         if section not in PORTAL_SECTION_FIELDS:
             raise ValueError(f"Unknown portal section: {section!r}")
-        field = self._get_portal_section_fields().get(section)
-        # sudo: a switch of the customer's company, read for a portal user.
-        return bool(field) and bool(self.sudo()[field])
+        return self._get_portal_sections_enabled()[section]
+
+    def _get_portal_sections_enabled(self):
+        """Section -> whether this company shows it (``_is_portal_section_enabled`` of every section at once:
+        the home asks for all of them on every request)."""
+        self.ensure_one()
+        fields_ = self._get_portal_section_fields()
+        # sudo: the switches of the customer's company, read for a portal user.
+        company_sudo = self.sudo()
+        return {
+            section: bool(section in fields_ and company_sudo[fields_[section]]) for section in PORTAL_SECTION_FIELDS
+        }

@@ -816,9 +816,14 @@ class ResPartner(models.Model):
     def _is_portal_section_visible(self, section, company=None):
         """Whether this contact sees the portal section ``section`` (P18 keys, see
         res.company._get_portal_section_fields): the company shows it and the contact may view documents."""
+        return self._get_portal_sections_visible(company)[section]
+
+    def _get_portal_sections_visible(self, company=None):
+        """Section -> ``_is_portal_section_visible``, for every section at once (the home asks for all)."""
         self.ensure_one()
         company = company or self.env.user.company_id
-        return company._is_portal_section_enabled(section) and self._has_portal_permission('view')
+        may_view = self._has_portal_permission('view')
+        return {section: enabled and may_view for section, enabled in company._get_portal_sections_enabled().items()}
 
     # ------------------------------------------------------------
     # Changes of permissions and portal language: who may make them, their log, their effect

@@ -57,33 +57,32 @@ def get_page(session, url, timeout):
 
 
 def get_as_browser(session, url, timeout):
-    """GET ``url`` and, at once, what the page's scripts ask for once it is shown, as a browser does: stock's
-    counters of the home's cards (portal.js: up to 3 concurrent /my/counters calls of about 5 counters each)
-    and our home's cards (the placeholder's data-url). Returns the page's answer, or the first answer that is
-    not a 200."""
+    """GET ``url`` and, at once, what the page's scripts ask for once it is shown, as a browser does. Stock's
+    home: the counters of its cards (portal.js: up to 3 concurrent /my/counters calls of about 5 counters
+    each). Our customer's home: its counters and cards in one call (the placeholder's data-url). Returns
+    the page's answer, or the first answer that is not a 200 or is a JSON-RPC error."""
     page = session.get(url, timeout=timeout)
     if page.status_code != 200:
         return page
     base = url[: url.index('/', url.index('//') + 2)]
     counters = re.findall(r'data-placeholder_count="([^"]+)"', page.text)
+    placeholder = re.search(r'<div[^>]*\bo_cp_home_account_placeholder\b[^>]*>', page.text)
     calls = []
-    if counters:
+
+    def rpc(route, params):
+        data = {'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params}
+        return lambda: session.post(base + route, json=data, timeout=timeout)
+
+    if placeholder:
+        calls.append(rpc(re.search(r'data-url="([^"]+)"', placeholder[0])[1], {'counters': counters}))
+    elif counters:
         per_call = math.ceil(len(counters) / min(math.ceil(len(counters) / 5), 3))
         for start in range(0, len(counters), per_call):
-            rpc = {
-                'jsonrpc': '2.0',
-                'method': 'call',
-                'id': 1,
-                'params': {'counters': counters[start : start + per_call]},
-            }
-            calls.append(lambda rpc=rpc: session.post(base + '/my/counters', json=rpc, timeout=timeout))
-    for placeholder in re.findall(r'<div[^>]*\bo_cp_home_account_placeholder\b[^>]*>', page.text):
-        cards_url = base + re.search(r'data-url="([^"]+)"', placeholder)[1]
-        calls.append(lambda cards_url=cards_url: session.get(cards_url, timeout=timeout))
+            calls.append(rpc('/my/counters', {'counters': counters[start : start + per_call]}))
     with ThreadPoolExecutor(max_workers=max(len(calls), 1)) as executor:
         answers = list(executor.map(lambda call: call(), calls))
     for answer in answers:
-        if answer.status_code != 200 or ('/my/counters' in answer.url and 'error' in answer.json()):
+        if answer.status_code != 200 or 'error' in answer.json():
             answer.status_code = answer.status_code if answer.status_code != 200 else 500
             return answer
     return page

@@ -64,7 +64,6 @@ def pages(kind, meta):
         ('/my/quotes', '/my/quotes'),
     ]
     ours = [
-        ('/my/account_summary (the home\'s cards)', '/my/account_summary'),
         ('/my/invoices (Outstanding tab)', '/my/invoices?filterby=unpaid'),
         ('/my/statement (all documents)', statement),
         ('/my/statement PDF', statement + '&report_type=pdf'),

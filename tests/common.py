@@ -1,3 +1,4 @@
+import json
 import logging
 import re
 import threading
@@ -89,24 +90,55 @@ class PortalHttpCase(PortalUserCommon, HttpCaseWithUserPortal):
         data = {'login': login, 'password': password, 'csrf_token': self._csrf_token(page.text), **extra}
         return self.url_open('/web/login', data=data)
 
-    def _count_queries(self, url):
-        """The queries of one GET of ``url`` once its caches are warm (asserting it answers 200)."""
-        self.url_open(url)  # warm the caches
-        self.url_open(url)
+    def _count_queries(self, url, params=None):
+        """The queries of one GET of ``url`` (or, with ``params``, one JSON-RPC call) once its caches are
+        warm, asserting it answers."""
+
+        def ask():
+            if params is None:
+                self.assertEqual(self.url_open(url).status_code, 200, url)
+            else:
+                self.assertIn('result', self._jsonrpc(url, params), url)
+
+        ask()  # warm the caches
+        ask()
         start = self.cr.sql_log_count
-        self.assertEqual(self.url_open(url).status_code, 200)
+        ask()
         return self.cr.sql_log_count - start
+
+    def _jsonrpc(self, route, params=None, raw_params=None):
+        """The JSON-RPC answer of ``route`` (never a 500); ``raw_params``: the params as JSON text, as sent."""
+        if raw_params is not None:
+            data = '{"jsonrpc": "2.0", "method": "call", "id": 1, "params": %s}' % raw_params
+        else:
+            data = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params or {}})
+        response = self.url_open(route, data=data.encode(), headers={'Content-Type': 'application/json'})
+        self.assertNotEqual(response.status_code, 500, response.text[:500])
+        return response.json()
+
+    def _home_rest(self, tree):
+        """What the home's script asks for once ``tree`` (the home) is shown: {'counters', 'cards'} from
+        the placeholder's data-url with the page's counters, or None when the home has no placeholder."""
+        placeholders = tree.xpath("//div[contains(@class, 'o_cp_home_account_placeholder')]")
+        if not placeholders:
+            return None
+        counters = tree.xpath('//*[@data-placeholder_count]/@data-placeholder_count')
+        answer = self._jsonrpc(placeholders[0].get('data-url'), {'counters': counters})
+        self.assertIn('result', answer, answer)
+        return answer['result']
 
     def _home_page(self):
         """(response of /my, HTML tree) of the home as the customer's browser shows it: with the cards its
-        script asks for after the page (the placeholder's data-url) in place of the loading message."""
+        script asks for after the page in place of the loading message, and its counters filled in."""
         response = self.url_open('/my')
         self.assertEqual(response.status_code, 200, '/my')
         tree = html.fromstring(response.content)
-        for placeholder in tree.xpath("//div[contains(@class, 'o_cp_home_account_placeholder')]"):
-            cards = self.url_open(placeholder.get('data-url'))
-            self.assertEqual(cards.status_code, 200, placeholder.get('data-url'))
-            placeholder[:] = [html.fragment_fromstring(cards.text)]
+        rest = self._home_rest(tree)
+        if rest:
+            for counter in tree.xpath('//*[@data-placeholder_count]'):
+                counter.text = str(rest['counters'].get(counter.get('data-placeholder_count'), ''))
+            [placeholder] = tree.xpath("//div[contains(@class, 'o_cp_home_account_placeholder')]")
+            placeholder[:] = [html.fragment_fromstring(rest['cards'])]
         return response, tree
 
     def _home_html(self):

@@ -1,4 +1,3 @@
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -166,15 +165,6 @@ class PortalPaymentCommon(PortalUserCommon, PaymentCommon):
 class PortalPaymentHttpCommon(PortalPaymentCommon, PaymentHttpCommon, PortalHttpCase):
     """The payment data over HTTP: JSON-RPC helpers that return the decoded answer (``result`` or
     ``error``), the portal helpers of PortalHttpCase."""
-
-    def _jsonrpc(self, route, params=None, raw_params=None):
-        if raw_params is not None:
-            data = '{"jsonrpc": "2.0", "method": "call", "id": 1, "params": %s}' % raw_params
-        else:
-            data = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params or {}})
-        response = self.url_open(route, data=data.encode(), headers={'Content-Type': 'application/json'})
-        self.assertNotEqual(response.status_code, 500, response.text[:500])
-        return response.json()
 
     def _assert_rpc_error(self, answer, message=None):
         self.assertIn('error', answer, answer)

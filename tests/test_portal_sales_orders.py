@@ -1,5 +1,3 @@
-import json
-
 from odoo import Command
 from odoo.tests import tagged
 
@@ -79,12 +77,6 @@ class PortalSaleCommon(PortalAccountCommon):
             row.xpath('string(./td[1]/a | ./td[1]/span)').strip()
             for row in tree.xpath(f"//tr[contains(concat(' ', @class, ' '), ' {row_class} ')]")
         }
-
-    def _jsonrpc(self, route, params):
-        data = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params})
-        response = self.url_open(route, data=data.encode(), headers={'Content-Type': 'application/json'})
-        self.assertNotEqual(response.status_code, 500, response.text[:500])
-        return response.json()
 
     def _customer_orders(self, domain=()):
         return self.env['sale.order'].search(

@@ -20,6 +20,14 @@ registry.category("web_tour.tours").add("customer_portal_statement_tour", {
             trigger: ".o_cp_available_credits:contains('120.00')",
         },
         {
+            content: "The same request filled in the counters: the Credit Notes card is shown",
+            trigger: ".o_portal_index_card:not(.d-none) a[href='/my/credit_notes']",
+        },
+        {
+            content: "and the page's spinner is gone",
+            trigger: ".o_portal_my_home:not(:has(.o_portal_doc_spinner))",
+        },
+        {
             content: "Open the statement of account",
             trigger: "a.o_cp_statement_link",
             run: "click",
