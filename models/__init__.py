@@ -12,6 +12,7 @@ from . import auth_totp_device
 from . import auth_totp_wizard
 from . import customer_portal_demo
 from . import customer_portal_identity_code
+from . import customer_portal_payment_guard
 from . import ir_binary
 from . import ir_http
 from . import mail_mail

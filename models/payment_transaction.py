@@ -108,9 +108,10 @@ class PaymentTransaction(models.Model):
 
         Odoo runs REPEATABLE READ, where a lock alone does not see a transaction committed by a
         concurrent request after ours started. The rows are therefore locked in id order (no
-        deadlock), without waiting, and updated: a concurrent request that locked or updated them
-        first makes ours fail at once (lock not available, or serialization failure), and the
-        loser is told that a payment is already in progress instead of getting a 500.
+        deadlock), without waiting, and their payment guards written (customer_portal.payment.guard):
+        a concurrent request that locked the invoices or wrote their guards first makes ours fail at
+        once (lock not available, or serialization failure), and the loser is told that a payment is
+        already in progress instead of getting a 500.
         """
         invoices = invoices.filtered(lambda inv: inv.company_id.portal_prevent_duplicate_payment)
         if not invoices:
@@ -125,14 +126,8 @@ class PaymentTransaction(models.Model):
                     ),
                     log_exceptions=False,
                 )
-                # A real update, not only a lock: this is what conflicts under REPEATABLE READ.
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE account_move SET write_date = write_date WHERE id IN %s",
-                        ids,
-                    ),
-                    log_exceptions=False,
-                )
+                # A real write, not only a lock: this is what conflicts under REPEATABLE READ.
+                self.env['customer_portal.payment.guard']._claim(ids)
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
             raise UserError(self._get_portal_concurrent_payment_message(invoices)) from None
         # Read the transactions of the locked rows again, not what the cache held before the lock.

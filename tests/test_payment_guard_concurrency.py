@@ -9,6 +9,8 @@ from .common_payment import PortalPaymentConcurrencyCase
 class TestPaymentGuardConcurrency(PortalPaymentConcurrencyCase):
     """Real concurrent transactions on committed data: exactly one payment per invoice."""
 
+    INVOICE_COUNT = 6
+
     def _attempt(self, barrier, invoice_ids):
         with self._thread_env() as env:
             # Start the transaction (and its REPEATABLE READ snapshot) before the others commit.
@@ -69,3 +71,24 @@ class TestPaymentGuardConcurrency(PortalPaymentConcurrencyCase):
         results = self._race(self._attempt, [[invoice_a, invoice_b], [invoice_b]])
         self.assertEqual(results.count('created'), 1, results)
         self.assertEqual(self._active_txs(invoice_b), 1, "B is in exactly one payment")
+
+    def test_payment_committed_after_the_snapshot(self):
+        """A request that began (took its snapshot) before another payment of the invoice was made and
+        committed is refused, naming that payment: the first payment of the invoice (its guard row is
+        new) and a later one (its guard row exists, the earlier payment cancelled) alike."""
+        invoice_id = self.invoice_ids[5]
+        for case in ("first payment", "payment after a cancelled one"):
+            with self._thread_env() as late:
+                late['account.move'].browse(invoice_id).mapped('name')  # the snapshot
+                with self._thread_env() as early:
+                    transaction = early['payment.transaction'].create(self._transaction_values([invoice_id]))
+                    reference = transaction.reference
+                    early.cr.commit()
+                with self.assertNoLogs(level='ERROR'), self.assertRaises(UserError, msg=case) as refusal:
+                    late['payment.transaction'].create(self._transaction_values([invoice_id]))
+                self.assertIn(reference, str(refusal.exception), case)
+            with self._thread_env() as env:
+                guard = env['customer_portal.payment.guard'].search([('invoice_id', '=', invoice_id)])
+                self.assertEqual(guard.payment_count, 1 if case == "first payment" else 2, case)
+                env['payment.transaction'].browse(transaction.id)._set_canceled()
+                env.cr.commit()
