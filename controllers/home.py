@@ -4,6 +4,7 @@ from odoo.osv.expression import AND
 
 from odoo.addons.account.controllers import portal
 from odoo.addons.customer_portal.tools.portal_sections import PORTAL_SECTION_COUNTERS
+from odoo.addons.customer_portal.tools.request_cache import get_customer_ledger_partner_ids, request_cached
 
 
 class PortalAccount(portal.PortalAccount):
@@ -46,9 +47,8 @@ class PortalAccount(portal.PortalAccount):
         company = user.company_id
         customer = self._get_portal_customer()
         customer_sudo = customer.sudo()
-        # The company's contacts (archived included), read once for the balance summary and the last
-        # payment.
-        partner_ids = customer_sudo._get_portal_ledger_partner_ids()
+        # The company's contacts (archived included), for the balance summary and the last payment.
+        partner_ids = get_customer_ledger_partner_ids()
         # The contacts of every level in one query: address_get reads them one partner at a time.
         customer_sudo.browse(partner_ids).fetch(['child_ids'])
         addresses = customer_sudo.address_get(['invoice', 'delivery'])
@@ -149,7 +149,11 @@ class PortalAccount(portal.PortalAccount):
 
     def _get_portal_sections_visible(self):
         """Section -> whether the caller sees it (P18: the company's switch; A9: the contact may view
-        documents; an internal user previewing the portal sees sales orders, as their routes serve them)."""
+        documents; an internal user previewing the portal sees sales orders, as their routes serve them).
+        Worked out once per request: the home's page, counters and cards each ask."""
+        return request_cached('sections_visible', self._compute_portal_sections_visible)
+
+    def _compute_portal_sections_visible(self):
         user = request.env.user
         if user._is_internal():
             return user.company_id._get_portal_sections_enabled() | {'sales_orders': True}

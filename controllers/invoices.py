@@ -6,6 +6,7 @@ from odoo.tools import formatLang
 
 from odoo.addons.account_payment.controllers import portal
 from odoo.addons.customer_portal.controllers.payment import get_bulk_payment_invoices_sudo
+from odoo.addons.customer_portal.tools.request_cache import get_customer_ledger_partner_ids
 
 # Former names of the /my/invoices filters, in links already sent: stock's "Overdue invoices" filter
 # was the same list as our Past Due tab; "outstanding" was the former key of the Outstanding tab.
@@ -33,12 +34,15 @@ class PortalAccount(portal.PortalAccount):
         return [
             ('state', '=', 'posted'),
             ('move_type', 'in', move_types),
-            ('partner_id', 'child_of', self._get_portal_customer().id),
+            # The customer company and its contacts, as child_of would find them (read once per request).
+            ('partner_id', 'in', get_customer_ledger_partner_ids()),
         ]
 
     def _get_retainer_invoice_ids(self):
         customer_sudo = self._get_portal_customer().sudo()  # sudo: the down-payment lines of their orders
-        return customer_sudo._get_portal_retainer_invoice_ids(company=request.env.user.company_id)
+        return customer_sudo._get_portal_retainer_invoice_ids(
+            company=request.env.user.company_id, partner_ids=get_customer_ledger_partner_ids()
+        )
 
     def _get_retainer_invoices_domain(self):
         return self._get_customer_invoice_domain(('out_invoice',)) + [('id', 'in', self._get_retainer_invoice_ids())]

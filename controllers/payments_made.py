@@ -3,6 +3,7 @@ from odoo.http import request
 from odoo.osv import expression
 
 from odoo.addons.customer_portal.controllers import portal_list
+from odoo.addons.customer_portal.tools.request_cache import get_customer_ledger_partner_ids
 
 
 class CustomerPortal(portal_list.CustomerPortal):
@@ -21,7 +22,9 @@ class CustomerPortal(portal_list.CustomerPortal):
 
     def _get_portal_payments_domain(self):
         # Scope from the signed-in user only, never from a parameter.
-        return request.env['account.payment']._get_portal_payment_domain(request.env.user.partner_id)
+        return request.env['account.payment']._get_portal_payment_domain(
+            request.env.user.partner_id, partner_ids=get_customer_ledger_partner_ids()
+        )
 
     def _get_portal_payments_searchbar_sortings(self):
         return {
