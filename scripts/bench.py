@@ -86,10 +86,10 @@ def main():
                     entry['signin'] = measure_sign_in(server, kind)
                     # Home, invoices and an invoice on both; ours also with its statement in place of the invoice.
                     signed_in = crowd_sign_in(server)
+                    stock_mix = ['/my', '/my/invoices', '/my/invoices/{invoice}']
                     entry['crowd'] = {
-                        'stock mix': measure_crowd(
-                            server, postgres, kind, ['/my', '/my/invoices', '/my/invoices/{invoice}'], signed_in
-                        )
+                        'stock mix': measure_crowd(server, postgres, kind, stock_mix, signed_in),
+                        'stock mix queued': measure_crowd(server, postgres, kind, stock_mix, signed_in, queued=True),
                     }
                     if kind == 'ours':
                         entry['crowd']['ours mix'] = measure_crowd(

@@ -153,7 +153,7 @@ def jsonrpc(session, url, params):
     return data['result']
 
 
-def as_browser_behind_proxy(session):
+def as_browser_behind_proxy(session, gate=None):
     """The session as the concurrent run uses it (issue 16): a connection refused or reset before any
     answer is retried, with backoff, as browsers (and a reverse proxy such as nginx, proxy_next_upstream)
     do for a GET, and for the home's counters (a POST that only reads). Odoo's prefork listens with a
@@ -162,6 +162,11 @@ def as_browser_behind_proxy(session):
     overflow it and the kernel refuses or resets some connections: without a retry each was counted as an
     error although no customer would see one. The time of a retried request counts in its latency, and
     the number of retried requests is reported.
+
+    With ``gate`` (a semaphore shared by the customers' sessions), a request waits for it before it
+    connects, as behind a proxy that queues requests beyond a number of connections to Odoo (HAProxy's
+    ``maxconn``): no more connections open at once than Odoo's listen backlog holds, so none waits for the
+    kernel's SYN retry (1 s, then 3 s). The wait for the gate counts in the latency.
     """
     from requests.adapters import HTTPAdapter  # noqa: PLC0415
     from urllib3.util.retry import Retry  # noqa: PLC0415
@@ -177,7 +182,16 @@ def as_browser_behind_proxy(session):
         backoff_factor=0.2,
         raise_on_status=False,
     )
-    session.mount('http://', HTTPAdapter(max_retries=retry))
+    adapter_class = HTTPAdapter
+    if gate is not None:
+
+        class GatedAdapter(HTTPAdapter):
+            def send(self, request, **kw):
+                with gate:
+                    return super().send(request, **kw)
+
+        adapter_class = GatedAdapter
+    session.mount('http://', adapter_class(max_retries=retry))
     return session
 
 

@@ -26,6 +26,7 @@ from bench_settings import (
     N_REQUESTS,
     N_TOTP_USERS,
     N_USERS,
+    PROXY_CONNECTIONS,
     SIGN_INS,
     say,
     totp_secret,
@@ -211,8 +212,10 @@ def crowd_sign_in(server):
     return sessions, errors
 
 
-def measure_crowd(server, postgres, kind, mix, signed_in):
-    """N_USERS customers of different companies, signed in, browsing `mix` in turn for CONCURRENT_SECONDS."""
+def measure_crowd(server, postgres, kind, mix, signed_in, queued=False):
+    """N_USERS customers of different companies, signed in, browsing `mix` in turn for CONCURRENT_SECONDS.
+    ``queued``: behind a proxy that queues what exceeds PROXY_CONNECTIONS connections to Odoo
+    (as_browser_behind_proxy)."""
     import requests  # noqa: PLC0415
 
     sessions, errors = signed_in
@@ -227,6 +230,7 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
     ]
     latencies, failures, retried = [], [], []
     lock = threading.Lock()
+    gate = threading.BoundedSemaphore(PROXY_CONNECTIONS) if queued else None
     start_at = time.time() + 1
     stop_at = start_at + CONCURRENT_SECONDS
 
@@ -234,7 +238,7 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
         session = sessions[i]
         if session is None:
             return
-        as_browser_behind_proxy(session)
+        as_browser_behind_proxy(session, gate)
         k = i
         time.sleep(max(0.0, start_at - time.time()))
         while time.time() < stop_at:
@@ -276,7 +280,8 @@ def measure_crowd(server, postgres, kind, mix, signed_in):
         'error_samples': (errors + failures)[:5],
     }
     say(
-        f"  {kind} {N_USERS} customers: {result['rps']:.1f} req/s, p95 {result['p95'] * 1000:.0f} ms, "
-        f"errors {result['errors']} {result['error_samples']}, retried requests {result['retried']}"
+        f"  {kind} {N_USERS} customers{', queued' if queued else ''}: {result['rps']:.1f} req/s, "
+        f"p95 {result['p95'] * 1000:.0f} ms, errors {result['errors']} {result['error_samples']}, "
+        f"retried requests {result['retried']}"
     )
     return result
