@@ -121,7 +121,7 @@ class AccountPayment(models.Model):
         invoices_sudo = self.env['account.move'].sudo().browse({row['invoice_id'] for row in rows})
         # What the pages show of them, read at once: the ORM's first read of an invoice reads every one of
         # its 200-odd columns, and building that query alone took about 1 ms of the home's request.
-        invoices_sudo.fetch(['name', 'move_type', 'commercial_partner_id', 'invoice_date', 'date'])
+        invoices_sudo.fetch(['name', 'move_type', 'commercial_partner_id', 'invoice_date', 'date', 'access_token'])
         invoices = {invoice.id: invoice for invoice in invoices_sudo}
         for row in rows:
             payment = payments[row['payment_id']]
