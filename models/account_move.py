@@ -132,10 +132,51 @@ class AccountMove(models.Model):
         """Unpaid invoices whose due date has passed ("Past Due", the "Overdue" badge)."""
         return self._get_portal_unpaid_domain() + [('invoice_date_due', '<', fields.Date.today())]
 
-    def _is_portal_past_due(self):
-        """Whether this invoice is past due (``_get_portal_past_due_domain``)."""
+    def _get_portal_status_badges(self, stock_state=False, retainer=False):
+        """The status of this invoice-like document as every portal list and page shows it, in the
+        same words: stock's /my/invoices, retainer invoices, credit notes (C2, C6). A list of
+        ``(label, classes)``, one badge each.
+
+        The state in stock's words (Paid, Processing Payment, Reversed, Waiting for Payment,
+        Cancelled), then ours: Partially Paid, Overdue. A credit note is not paid but used: Closed,
+        Partially Applied, Open.
+        - ``stock_state``: the caller is stock's /my/invoices, whose own badge already says the state;
+        - ``retainer``: the document is a retainer invoice.
+        Worked out here rather than in a sub-template: a t-call per row of a long list cost as much
+        as the rest of the row's status.
+        """
         self.ensure_one()
-        return self.portal_is_past_due
+        badges = []
+        settled = self.currency_id.is_zero(self.amount_residual)
+        if stock_state:
+            if self.move_type == 'out_refund':
+                badges.append((self.env._("Credit Note"), 'text-bg-secondary'))
+        elif self.state == 'cancel':
+            badges.append((self.env._("Cancelled"), 'text-bg-warning'))
+        elif self.state == 'posted' and self.move_type == 'out_refund':
+            if settled:
+                badges.append((self.env._("Closed"), 'text-bg-success o_cp_badge_closed'))
+            elif self.payment_state == 'partial':
+                badges.append((self.env._("Partially Applied"), 'text-bg-warning o_cp_badge_partially_applied'))
+            else:
+                badges.append((self.env._("Open"), 'text-bg-info o_cp_badge_open'))
+        elif self.state == 'posted':
+            if settled:
+                badges.append((self.env._("Paid"), 'text-bg-success o_cp_badge_paid'))
+            elif self.payment_state == 'in_payment':
+                badges.append((self.env._("Processing Payment"), 'text-bg-info'))
+            elif self.payment_state == 'reversed':
+                badges.append((self.env._("Reversed"), 'text-bg-success'))
+            else:
+                badges.append((self.env._("Waiting for Payment"), 'text-bg-info o_cp_badge_waiting'))
+        if self.move_type in ('out_invoice', 'out_receipt') and self.state == 'posted':
+            if self.payment_state == 'partial':
+                badges.append((self.env._("Partially Paid"), 'text-bg-warning o_cp_badge_partial'))
+            if self.portal_is_past_due:
+                badges.append((self.env._("Overdue"), 'text-bg-danger o_cp_badge_overdue'))
+        if retainer:
+            badges.append((self.env._("Retainer"), 'text-bg-light o_cp_badge_retainer'))
+        return badges
 
     @api.model
     def _get_portal_partner_invoices_domain(self, partner):
