@@ -75,6 +75,7 @@
     'assets': {
         'web.assets_frontend': [
             'customer_portal/static/src/scss/portal_accessibility.scss',
+            'customer_portal/static/src/scss/portal_statement.scss',
             'customer_portal/static/src/js/payment_form.js',
             'customer_portal/static/src/js/portal_bulk_payment.js',
             'customer_portal/static/src/js/portal_home_account.js',

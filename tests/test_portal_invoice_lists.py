@@ -32,6 +32,26 @@ class TestPortalInvoiceLists(PortalAccountCommon):
         for sortby in ('date', 'duedate', 'name', 'amount', 'nope', ''):
             self.assertEqual(self.url_open(f'/my/invoices?sortby={sortby}&filterby=bogus').status_code, 200)
 
+    def test_status_badges(self):
+        """Every list and page says a document's status in the same words (C2, C6): the state, then
+        partly paid and overdue; a credit note is closed, partly applied or open; on stock's list
+        only what its own badge does not say."""
+
+        def labels(move, **kwargs):
+            return [label for label, _classes in move._get_portal_status_badges(**kwargs)]
+
+        self.assertEqual(labels(self.inv2), ["Waiting for Payment", "Partially Paid", "Overdue"])
+        self.assertEqual(labels(self.inv2, stock_state=True), ["Partially Paid", "Overdue"])
+        self.assertEqual(labels(self.inv3), ["Paid"])
+        self.assertEqual(labels(self.dp1, retainer=True), ["Paid", "Retainer"])
+        self.assertEqual(labels(self.cn1), ["Closed"])
+        self.assertEqual(labels(self.cn2), ["Open"])
+        self.assertEqual(labels(self.cn2, stock_state=True), ["Credit Note"])
+        cancelled = self._invoice('out_invoice', self.today, [10.0])
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        self.assertEqual(labels(cancelled), ["Cancelled"])
+
     def test_credit_notes_card_gone_after_setting_off(self):
         """Stock remembers in the session that a counter was non-zero and then shows its card
         without asking again: after the setting is switched off, the Credit Notes card must not
