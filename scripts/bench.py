@@ -79,11 +79,12 @@ def main():
             metas = {kind: db_meta(postgres, server.dbname) for kind, server in servers.items()}
             # The pages of both databases in turn, request by request: the same moment for both.
             measured = measure_pages(servers, metas)
+            signins = measure_sign_in(servers) if size == largest else {}
             for kind, server in servers.items():
                 entry = results[(kind, size)] = {'meta': metas[kind], 'pages': measured[kind]}
                 if size == largest:
+                    entry['signin'] = signins[kind]
                     # One database at a time: each alone on the machine's two cores.
-                    entry['signin'] = measure_sign_in(server, kind)
                     # Home, invoices and an invoice on both; ours also with its statement in place of the invoice.
                     signed_in = crowd_sign_in(server)
                     stock_mix = ['/my', '/my/invoices', '/my/invoices/{invoice}']

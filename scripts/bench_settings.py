@@ -26,6 +26,7 @@ N_REQUESTS = int(os.environ.get('BENCH_REQUESTS', '30'))
 CONCURRENT_SECONDS = int(os.environ.get('BENCH_CONCURRENT_SECONDS', '60'))
 N_USERS = min(int(os.environ.get('BENCH_USERS', '50')), N_CROWD)
 SIGN_INS = 20  # timed sign-ins of each kind (a password check takes ~0.5 s of CPU)
+TX_ROUNDS = 10  # payments of 1 and of 200 invoices in turn, the first round the warm-up
 # Connections a queueing proxy keeps open to Odoo in the second concurrent run: Odoo's prefork listens with a
 # backlog of 8 per worker (odoo/service/server.py), and the benchmark serves with 2 workers.
 PROXY_CONNECTIONS = 16
