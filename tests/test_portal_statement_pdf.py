@@ -98,4 +98,7 @@ class TestPortalStatementPdf(PortalAccountCommon):
         self.assertIn('300.00', text)  # EUR balance due
         self.assertIn('2,280.00', text)  # balance due in the company currency, as in the partner ledger
         self.assertIn(self.cn2.name, text)
+        # Every column, those the page hides on a phone included.
+        for header in ('Transaction', 'Amount', 'Payments / Credits', 'Balance'):
+            self.assertIn(header, ' '.join(text.split()))
         self.assertNotIn('777.00', text)

@@ -141,6 +141,12 @@ registry.category("web_tour.tours").add("customer_portal_phone_statement", {
                         ...shownInWindow(".o_cp_statement_closing_amount"),
                         ...shownInWindow(".o_cp_aging_as_of"),
                     ];
+                    // Transaction, Amount and Payments / Credits are for wider screens and the PDF.
+                    for (const cell of document.querySelectorAll(".o_cp_statement_lines .o_cp_wide_only")) {
+                        if (cell.getBoundingClientRect().width) {
+                            problems.push(`the wide-screen column "${cell.textContent.trim()}" is shown`);
+                        }
+                    }
                     const amounts = document.querySelectorAll(
                         ".o_cp_statement_section td .oe_currency_value"
                     );
